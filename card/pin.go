@@ -54,7 +54,7 @@ func (p PIN) File() FID { return pinTable[p].fid }
 // the bytes to send. A signing password is folded to upper case, because
 // residents are told it is case-insensitive. A shape error never costs a try.
 // The caller owns the returned slice and should Wipe it after use.
-func (p PIN) Normalize(pin string) ([]byte, error) {
+func (p PIN) Normalize(pin []byte) ([]byte, error) {
 	info, ok := pinTable[p]
 	if !ok {
 		return nil, fmt.Errorf("card: unknown PIN %d", int(p))
@@ -101,5 +101,7 @@ func Wipe(b []byte) {
 
 // PINPrompt asks the resident for a PIN. It is told which PIN and how many
 // tries are left, so the prompt can say so before the resident types. It is
-// called at most once per operation.
-type PINPrompt func(pin PIN, triesLeft int) (string, error)
+// called at most once per operation. The driver wipes the returned slice
+// after use, so the prompt should return a buffer of its own, not a string's
+// bytes it wants to keep.
+type PINPrompt func(pin PIN, triesLeft int) ([]byte, error)

@@ -1,0 +1,178 @@
+// Package pcsc connects the card driver to the operating system's PC/SC
+// service (WinSCard on Windows, pcsc-lite on Linux, CryptoTokenKit's PC/SC on
+// macOS) through github.com/ebfe/scard.
+package pcsc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ebfe/scard"
+
+	"github.com/mynadesk/mynadesk/card"
+)
+
+// pnpReader is the pseudo-reader whose state changes when a reader is
+// plugged in or out (PC/SC part 10 and pcsc-lite).
+const pnpReader = `\\?PnP?\Notification`
+
+// pollInterval bounds how long a Wait may block in the service before it
+// looks at ctx again.
+const pollInterval = 250 * time.Millisecond
+
+// System is the PC/SC service. It implements card.System.
+type System struct {
+	mu  sync.Mutex // serialises calls on the context
+	ctx *scard.Context
+}
+
+// Open establishes a context with the PC/SC service. A service that is not
+// running is reported as card.FaultNoService.
+func Open() (*System, error) {
+	c, err := scard.EstablishContext()
+	if err != nil {
+		return nil, classify("connect to the smart-card service", "", err)
+	}
+	return &System{ctx: c}, nil
+}
+
+// Close releases the context.
+func (s *System) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return classify("release context", "", s.ctx.Release())
+}
+
+func (s *System) listReaders() ([]string, error) {
+	names, err := s.ctx.ListReaders()
+	if errors.Is(err, scard.ErrNoReadersAvailable) {
+		return nil, nil
+	}
+	return names, classify("list readers", "", err)
+}
+
+// Readers lists the readers and the state of each.
+func (s *System) Readers(ctx context.Context) ([]card.ReaderState, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	names, err := s.listReaders()
+	if err != nil || len(names) == 0 {
+		return nil, err
+	}
+	rs := make([]scard.ReaderState, len(names))
+	for i, n := range names {
+		rs[i] = scard.ReaderState{Reader: n, CurrentState: scard.StateUnaware}
+	}
+	if err := s.ctx.GetStatusChange(rs, 0); err != nil && !errors.Is(err, scard.ErrTimeout) {
+		if errors.Is(err, scard.ErrUnknownReader) || errors.Is(err, scard.ErrReaderUnavailable) {
+			return nil, nil // a reader went away between the two calls; the caller waits again
+		}
+		return nil, classify("read reader state", "", err)
+	}
+	out := make([]card.ReaderState, len(rs))
+	for i, r := range rs {
+		out[i] = toState(r)
+	}
+	return out, nil
+}
+
+func toState(r scard.ReaderState) card.ReaderState {
+	st := card.ReaderState{Name: r.Reader}
+	st.Card = r.EventState&scard.StatePresent != 0
+	st.Exclusive = r.EventState&scard.StateExclusive != 0
+	st.Mute = r.EventState&scard.StateMute != 0
+	if st.Card {
+		st.ATR = slices.Clone(r.Atr)
+	}
+	return st
+}
+
+// Wait blocks until a reader is plugged in or out, or a card is inserted or
+// removed, compared with last; then it returns the new state.
+func (s *System) Wait(ctx context.Context, last []card.ReaderState) ([]card.ReaderState, error) {
+	for {
+		now, err := s.Readers(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if changed(last, now) {
+			return now, nil
+		}
+		if err := s.block(ctx, now); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// block waits in the service for a change of any reader, or of the reader
+// list, for at most pollInterval.
+func (s *System) block(ctx context.Context, known []card.ReaderState) error {
+	rs := make([]scard.ReaderState, 0, len(known)+1)
+	for _, k := range known {
+		cur := scard.StateEmpty
+		if k.Card {
+			cur = scard.StatePresent
+		}
+		rs = append(rs, scard.ReaderState{Reader: k.Name, CurrentState: cur})
+	}
+	// pcsc-lite keeps the reader count in the upper 16 bits of the PnP state.
+	rs = append(rs, scard.ReaderState{Reader: pnpReader, CurrentState: scard.StateFlag(len(known) << 16)})
+	wait := pollInterval
+	if d, ok := ctx.Deadline(); ok && time.Until(d) < wait {
+		wait = max(time.Until(d), time.Millisecond)
+	}
+	s.mu.Lock()
+	err := s.ctx.GetStatusChange(rs, wait)
+	s.mu.Unlock()
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
+	}
+	switch {
+	case err == nil, errors.Is(err, scard.ErrTimeout),
+		errors.Is(err, scard.ErrUnknownReader), errors.Is(err, scard.ErrReaderUnavailable):
+		return nil // the caller re-reads the readers
+	}
+	return classify("wait for reader change", "", err)
+}
+
+func changed(a, b []card.ReaderState) bool {
+	if len(a) != len(b) {
+		return true
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || a[i].Card != b[i].Card {
+			return true
+		}
+	}
+	return false
+}
+
+// Connect opens the card in reader in shared mode, so other applications may
+// use it between our transactions.
+func (s *System) Connect(ctx context.Context, reader string) (card.Conn, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	h, err := s.ctx.Connect(reader, scard.ShareShared, scard.ProtocolT1|scard.ProtocolT0)
+	s.mu.Unlock()
+	if errors.Is(err, scard.ErrUnknownReader) {
+		return nil, fmt.Errorf("%w: %q", card.ErrReaderNotFound, reader)
+	}
+	if err != nil {
+		return nil, classify("connect", reader, err)
+	}
+	c := &conn{reader: reader, h: h}
+	if err := c.readStatus(); err != nil {
+		h.Disconnect(scard.LeaveCard)
+		return nil, err
+	}
+	return c, nil
+}
