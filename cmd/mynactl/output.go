@@ -1,0 +1,107 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/mynadesk/mynadesk/assets"
+	"github.com/mynadesk/mynadesk/card"
+)
+
+// printJSON writes v as indented JSON on stdout.
+func (e *env) printJSON(v any) error {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// errorJSON is how a failure looks with --json.
+type errorJSON struct {
+	Error struct {
+		Code      assets.Code `json:"code"`
+		Title     string      `json:"title"`
+		Message   string      `json:"message"`
+		Remedies  []string    `json:"remedies"`
+		TriesLeft *int        `json:"tries_left,omitempty"`
+		Detail    string      `json:"detail"`
+	} `json:"error"`
+}
+
+// codeOf maps an error to its catalogue code. Other packages' errors join
+// the catalogue through codeMappers registered by their command files.
+func codeOf(err error) assets.Code {
+	var lt *lastTryError
+	if errors.As(err, &lt) {
+		return assets.CodePINLastTry
+	}
+	for _, m := range codeMappers {
+		if c := m(err); c != "" {
+			return c
+		}
+	}
+	return card.ErrorCode(err)
+}
+
+// codeMappers let command files map their packages' errors (verify, booking).
+var codeMappers []func(error) assets.Code
+
+// exitStatus maps an error to the documented exit status.
+func exitStatus(err error, code assets.Code) int {
+	var ee *exitCodeError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	switch code {
+	case assets.CodeNoReader, assets.CodeNoService, assets.CodeSeveralReaders,
+		assets.CodeNoCard, assets.CodeReaderBusy, assets.CodeReaderMissing:
+		return exitReader
+	case assets.CodeCardMoved, assets.CodeNoAnswer, assets.CodeUnsupported,
+		assets.CodeJukiCard, assets.CodeReadOther:
+		return exitCard
+	case assets.CodePINFormat, assets.CodePINWrong, assets.CodePINBlockedHelp,
+		assets.CodePINBlockedAuth, assets.CodePINBlockedSign, assets.CodePINLastTry:
+		return exitPIN
+	case assets.CodeCancelled:
+		return exitCancelled
+	}
+	return exitError
+}
+
+// fail prints err as the catalogue tells (code, message, remedies) and
+// returns the exit status. Usage errors print as they are.
+func (e *env) fail(err error) int {
+	var ee *exitCodeError
+	if errors.As(err, &ee) && ee.code == exitUsage {
+		fmt.Fprintf(e.stderr, "mynactl: %v\n", err)
+		return exitUsage
+	}
+	code := codeOf(err)
+	entry := assets.Lookup(code)
+	var pe *card.PINError
+	var tries *int
+	if errors.As(err, &pe) && !errors.Is(pe, card.ErrPINBlocked) {
+		tries = &pe.TriesLeft
+	}
+	if e.json {
+		var out errorJSON
+		out.Error.Code, out.Error.Title, out.Error.Message = code, entry.Title.In(e.lang), entry.Message.In(e.lang)
+		out.Error.TriesLeft, out.Error.Detail = tries, err.Error()
+		for _, r := range entry.Remedies {
+			out.Error.Remedies = append(out.Error.Remedies, r.In(e.lang))
+		}
+		e.printJSON(out)
+	} else {
+		fmt.Fprintf(e.stderr, "mynactl: [%s] %s\n", code, entry.Title.In(e.lang))
+		fmt.Fprintf(e.stderr, "mynactl: %s\n", entry.Message.In(e.lang))
+		if tries != nil {
+			fmt.Fprintf(e.stderr, "mynactl: %s\n", assets.TriesLeftText(*tries).In(e.lang))
+		}
+		for _, r := range entry.Remedies {
+			fmt.Fprintf(e.stderr, "mynactl: hint: %s\n", r.In(e.lang))
+		}
+		fmt.Fprintf(e.stderr, "mynactl: detail: %v\n", err)
+	}
+	return exitStatus(err, code)
+}
