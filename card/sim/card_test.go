@@ -119,7 +119,7 @@ func TestCommands(t *testing.T) {
 		{"individual number needs PIN", []step{
 			{selHelper, ok, ""}, {selEF("0001"), ok, ""}, {"00 B0 00 00 00", security, "-"},
 			{selEF("0011"), ok, ""}, {verifyAPDU("1234"), ok, ""},
-			{selEF("0001"), ok, ""}, {"00 B0 00 00 00", ok, "FF 10 0C" + ascii("123456789018") + "FF FF"},
+			{selEF("0001"), ok, ""}, {"00 B0 00 00 00", ok, "FF 10 0C" + ascii("123456789019") + "FF FF"},
 		}},
 		{"helper free files", []step{
 			{selHelper, ok, ""}, {selEF("0005"), ok, ""}, {"00 B0 00 00 04", ok, "FF 40 1A DF"},

@@ -205,5 +205,6 @@ func (c *Conn) Close() error {
 // card.FaultCardRemoved (Reconnect with card.FaultNoCard).
 func (c *Conn) Remove() { c.faults.remove() }
 
-// APDUs is the number of command APDUs this Conn has sent to the card.
+// APDUs is the number of command APDUs that reached the card through this
+// Conn (answered, garbled or left unanswered; not those refused as removed).
 func (c *Conn) APDUs() int { return c.faults.count() }

@@ -49,7 +49,7 @@ const (
 type faultState struct {
 	mu      sync.Mutex
 	f       Faults
-	n       int // APDUs seen
+	n       int // APDUs that reached the card (answered, garbled or unanswered)
 	removed bool
 }
 
@@ -60,11 +60,12 @@ func (s *faultState) next() action {
 	if s.removed {
 		return actRemove
 	}
-	s.n++
-	switch {
-	case s.f.RemoveAfter > 0 && s.n > s.f.RemoveAfter:
+	if s.f.RemoveAfter > 0 && s.n >= s.f.RemoveAfter {
 		s.removed = true
 		return actRemove
+	}
+	s.n++
+	switch {
 	case s.f.MuteAfter > 0 && s.n > s.f.MuteAfter:
 		return actMute
 	case s.f.GarbleAfter > 0 && s.n > s.f.GarbleAfter:

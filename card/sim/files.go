@@ -104,7 +104,7 @@ const (
 // 2 bytes big-endian per field, the offset of the DF 22..DF 25 TLVs from the
 // start of the FF 20 value: the spec only says "2 bytes per field". The file
 // is padded with filler past its TLV, as on real cards.
-func helperAttributes(a Attributes) []byte {
+func helperAttributes(a Holder) []byte {
 	fields := [][]byte{
 		tlv(tagName, []byte(a.Name)),
 		tlv(tagAddress, []byte(a.Address)),

@@ -68,10 +68,10 @@ func testProfile(t testing.TB) Profile {
 	makeTestKeys(t)
 	return Profile{
 		Token: TokenCard,
-		Holder: Attributes{
+		Holder: Holder{
 			Name: "公的\u3000花子", Address: "東京都架空区見本町一丁目２番３号", Birth: "19900101", Sex: "2",
 		},
-		IndividualNumber: "123456789018", ExpiryYear: "2035", SecurityCode: "4321",
+		IndividualNumber: "123456789019", ExpiryYear: "2035", SecurityCode: "4321",
 		HelperPIN: "1234", AuthPIN: "1234", SignPIN: "ABC123",
 		AuthKey: testKeys.auth, SignKey: testKeys.sign,
 		AuthCert: testKeys.authCert, SignCert: testKeys.signCert,

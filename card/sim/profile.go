@@ -134,19 +134,14 @@ func ParseResponseMode(s string) (ResponseMode, error) {
 	return 0, fmt.Errorf("sim: unknown response mode %q (want direct, 61xx or 6cxx)", s)
 }
 
-// Attributes are the 4 basic attributes (基本4情報) the input-helper applet
-// holds in EF 0002.
-type Attributes struct {
-	Name    string // family and given name separated by U+3000
-	Address string
-	Birth   string // YYYYMMDD
-	Sex     string // ISO 5218: "1" male, "2" female, "9" not applicable
-}
-
 // Profile is everything a virtual card is made of. NewCard copies it.
 type Profile struct {
-	Token  Token
-	Holder Attributes
+	Token Token
+	// Holder is what input-helper EF 0002 holds: Name (family and given
+	// name separated by U+3000), Address, Birth (YYYYMMDD) and Sex (ISO
+	// 5218: "1", "2", "9"). The substitute-character maps are not on the
+	// card's input helper and are ignored here.
+	Holder Holder
 
 	// IndividualNumber is the made-up 12-digit 個人番号 in input-helper
 	// EF 0001; it is also 照合番号A. The product never reads it.

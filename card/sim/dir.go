@@ -1,0 +1,240 @@
+package sim
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/mynadesk/mynadesk/card"
+)
+
+// A card directory holds one virtual card between runs of `mynasim serve`:
+//
+//	card.json    what the card is: token kind, holder (4 basic attributes),
+//	             made-up individual number, expiry year and security code
+//	             (照合番号B), extended-length and response modes. Written by
+//	             SaveCardDir, never by the card.
+//	state.json   what changes: each PIN's value and tries left ("helper",
+//	             "auth", "sign", "number-a", "number-b"). Rewritten
+//	             atomically (temporary file, fsync, rename) before the card
+//	             answers a VERIFY or CHANGE PIN, so a blocked PIN stays
+//	             blocked across restarts. Mode 0600.
+//	sign-ca.pem sign-ca.key auth-ca.pem auth-ca.key
+//	sign.pem sign.key auth.pem auth.key
+//	sign-ca.crl  the test PKI, as SavePKI writes it (see pki.go).
+//
+// Everything in it is fictional test data; it still holds PINs and keys in
+// clear, so the directory is created 0700.
+const (
+	FileCard  = "card.json"
+	FileState = "state.json"
+)
+
+// cardFile is the JSON form of card.json.
+type cardFile struct {
+	Token            string `json:"token"`
+	Holder           Holder `json:"holder"`
+	IndividualNumber string `json:"individual_number"`
+	ExpiryYear       string `json:"expiry_year"`
+	SecurityCode     string `json:"security_code"`
+	Extended         string `json:"extended"`
+	Response         string `json:"response"`
+}
+
+// stateFile is the JSON form of state.json.
+type stateFile struct {
+	PINs map[string]pinState `json:"pins"`
+}
+
+// Default card contents, used by mynasim init and NewProfile.
+var DefaultHolder = Holder{
+	Name:    "公的\u3000花子",
+	Address: "東京都架空区見本町一丁目２番３号",
+	Birth:   "19900101",
+	Sex:     "2",
+}
+
+// Default PINs of a new virtual card and its made-up 照合番号 parts.
+const (
+	DefaultHelperPIN        = "1234"
+	DefaultAuthPIN          = "1234"
+	DefaultSignPIN          = "ABC123"
+	DefaultIndividualNumber = "123456789019" // made up, with a wrong check digit so it is nobody's number
+	DefaultExpiryYear       = "2035"
+	DefaultSecurityCode     = "4321"
+)
+
+// NewProfile is a My Number Card for holder with the default PINs and the
+// keys and certificates of pki, as tests in other packages need it.
+func NewProfile(holder Holder, pki *PKI) Profile {
+	return Profile{
+		Token:            TokenCard,
+		Holder:           holder,
+		IndividualNumber: DefaultIndividualNumber,
+		ExpiryYear:       DefaultExpiryYear,
+		SecurityCode:     DefaultSecurityCode,
+		HelperPIN:        DefaultHelperPIN,
+		AuthPIN:          DefaultAuthPIN,
+		SignPIN:          DefaultSignPIN,
+		AuthKey:          pki.AuthKey,
+		SignKey:          pki.SignKey,
+		AuthCert:         pki.AuthCert.Raw,
+		SignCert:         pki.SignCert.Raw,
+		AuthCACert:       pki.AuthCA.Cert.Raw,
+		SignCACert:       pki.SignCA.Cert.Raw,
+	}
+}
+
+// SaveCardDir writes a complete card directory: card.json and state.json
+// from p and the PKI files from pki, whose keys and certificates must be
+// those in p. Existing files are replaced.
+func SaveCardDir(dir string, p Profile, pki *PKI) error {
+	if err := p.validate(); err != nil {
+		return err
+	}
+	if pki == nil || pki.SignKey == nil || !pki.SignKey.Equal(p.SignKey) || pki.AuthKey == nil || !pki.AuthKey.Equal(p.AuthKey) {
+		return fmt.Errorf("%w: the PKI's keys are not the profile's", ErrProfile)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("sim: card directory: %w", err)
+	}
+	if err := SavePKI(dir, pki); err != nil {
+		return fmt.Errorf("sim: card directory: %w", err)
+	}
+	cf := cardFile{
+		Token: p.Token.String(), Holder: p.Holder, IndividualNumber: p.IndividualNumber,
+		ExpiryYear: p.ExpiryYear, SecurityCode: p.SecurityCode,
+		Extended: p.Extended.String(), Response: p.Response.String(),
+	}
+	if err := writeJSON(filepath.Join(dir, FileCard), cf); err != nil {
+		return err
+	}
+	c, err := NewCard(p)
+	if err != nil {
+		return err
+	}
+	return writeJSON(filepath.Join(dir, FileState), stateFile{PINs: c.stateLocked()})
+}
+
+// ErrNotCardDir is returned by LoadCardDir and OpenCard for a directory
+// without card.json.
+var ErrNotCardDir = errors.New("sim: not a card directory (no card.json)")
+
+// LoadCardDir reads the card in dir: its profile, with the PINs and counters
+// of state.json, and its PKI.
+func LoadCardDir(dir string) (Profile, *PKI, error) {
+	var cf cardFile
+	if err := readJSON(filepath.Join(dir, FileCard), &cf); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return Profile{}, nil, fmt.Errorf("%w: %s", ErrNotCardDir, dir)
+		}
+		return Profile{}, nil, err
+	}
+	token, err := ParseToken(cf.Token)
+	if err != nil {
+		return Profile{}, nil, err
+	}
+	ext, err := ParseExtended(cf.Extended)
+	if err != nil {
+		return Profile{}, nil, err
+	}
+	resp, err := ParseResponseMode(cf.Response)
+	if err != nil {
+		return Profile{}, nil, err
+	}
+	pki, err := LoadPKI(dir)
+	if err != nil {
+		return Profile{}, nil, fmt.Errorf("sim: card directory %s: %w", dir, err)
+	}
+	p := NewProfile(cf.Holder, pki)
+	p.Token, p.Extended, p.Response = token, ext, resp
+	p.IndividualNumber, p.ExpiryYear, p.SecurityCode = cf.IndividualNumber, cf.ExpiryYear, cf.SecurityCode
+	var st stateFile
+	if err := readJSON(filepath.Join(dir, FileState), &st); err != nil {
+		return Profile{}, nil, err
+	}
+	for kind, name := range map[card.PIN]string{card.PINHelper: "helper", card.PINAuth: "auth", card.PINSign: "sign"} {
+		s, ok := st.PINs[name]
+		if !ok {
+			return Profile{}, nil, fmt.Errorf("%w: %s has no %s PIN", ErrProfile, FileState, name)
+		}
+		switch kind {
+		case card.PINHelper:
+			p.HelperPIN = s.Value
+		case card.PINAuth:
+			p.AuthPIN = s.Value
+		case card.PINSign:
+			p.SignPIN = s.Value
+		}
+		if p.TriesLeft == nil {
+			p.TriesLeft = map[card.PIN]int{}
+		}
+		p.TriesLeft[kind] = s.Tries
+	}
+	return p, pki, nil
+}
+
+// OpenCard builds the card in dir. Every counter change and PIN change is
+// written back to state.json before the card answers; if that write fails
+// the card answers 65 81 (memory failure) and the try is not used.
+func OpenCard(dir string) (*Card, error) {
+	p, _, err := LoadCardDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	c, err := NewCard(p)
+	if err != nil {
+		return nil, err
+	}
+	var st stateFile
+	if err := readJSON(filepath.Join(dir, FileState), &st); err != nil {
+		return nil, err
+	}
+	c.restore(st.PINs) // 照合番号A/B counters too
+	path := filepath.Join(dir, FileState)
+	c.save = func(pins map[string]pinState) error { return writeJSON(path, stateFile{PINs: pins}) }
+	return c, nil
+}
+
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("sim: %w", err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrProfile, filepath.Base(path), err)
+	}
+	return nil
+}
+
+// writeJSON replaces path atomically: a reader (or a crash) sees the old
+// file or the new one, never a mix.
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("sim: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("sim: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("sim: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("sim: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("sim: %w", err)
+	}
+	return nil
+}
