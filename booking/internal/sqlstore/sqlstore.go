@@ -1,0 +1,225 @@
+// Package sqlstore is the SQL shared by the SQLite and PostgreSQL session
+// stores: one table, conditional updates, times as Unix milliseconds so
+// both databases hold the same values.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mynadesk/mynadesk/booking"
+)
+
+// Dialect is what differs between databases.
+type Dialect struct {
+	// Rebind turns "?" placeholders into the database's form.
+	Rebind func(q string) string
+	// IsUnique reports a unique-constraint violation.
+	IsUnique func(err error) bool
+	// BlobType is the column type for bytes.
+	BlobType string
+}
+
+// Store is a booking.Store over database/sql.
+type Store struct {
+	DB *sql.DB
+	d  Dialect
+	q  queries
+}
+
+type queries struct{ insert, get, update, del string }
+
+const columns = "code, nonce, page_token, service, mode, state, login_id, created_at, expires_at, registered_at, attributes, signature_hash, result, attempts"
+
+// Schema returns the CREATE statements for the dialect.
+func Schema(d Dialect) []string {
+	return []string{
+		`CREATE TABLE IF NOT EXISTS booking_sessions (
+	code TEXT PRIMARY KEY,
+	nonce TEXT NOT NULL,
+	page_token TEXT NOT NULL,
+	service TEXT NOT NULL,
+	mode TEXT NOT NULL,
+	state TEXT NOT NULL,
+	login_id TEXT NOT NULL DEFAULT '',
+	created_at BIGINT NOT NULL,
+	expires_at BIGINT NOT NULL,
+	registered_at BIGINT NOT NULL DEFAULT 0,
+	attributes TEXT,
+	signature_hash ` + d.BlobType + `,
+	result TEXT,
+	attempts INTEGER NOT NULL DEFAULT 0
+)`,
+		`CREATE INDEX IF NOT EXISTS booking_sessions_expires ON booking_sessions (expires_at)`,
+	}
+}
+
+// New returns a Store after creating the schema if it is missing.
+func New(ctx context.Context, db *sql.DB, d Dialect) (*Store, error) {
+	for _, stmt := range Schema(d) {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			return nil, fmt.Errorf("booking store: schema: %w", err)
+		}
+	}
+	s := &Store{DB: db, d: d}
+	s.q = queries{
+		insert: d.Rebind("INSERT INTO booking_sessions (" + columns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+		get:    d.Rebind("SELECT " + columns + " FROM booking_sessions WHERE code = ?"),
+		update: d.Rebind(`UPDATE booking_sessions SET state = ?, login_id = ?, registered_at = ?, attributes = ?,
+	signature_hash = ?, result = ?, attempts = ? WHERE code = ? AND state = ?`),
+		del: d.Rebind("DELETE FROM booking_sessions WHERE expires_at < ?"),
+	}
+	return s, nil
+}
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+func jsonOrNull(v any, isNil bool) (any, error) {
+	if isNil {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+func blobOrNull(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return b
+}
+
+// Create implements booking.Store.
+func (s *Store) Create(ctx context.Context, x *booking.Session) error {
+	attrs, err := jsonOrNull(x.Attributes, x.Attributes == nil)
+	if err != nil {
+		return err
+	}
+	res, err := jsonOrNull(x.Result, x.Result == nil)
+	if err != nil {
+		return err
+	}
+	_, err = s.DB.ExecContext(ctx, s.q.insert, string(x.Code), x.Nonce, x.PageToken, x.Service,
+		string(x.Mode), string(x.State), x.LoginID, ms(x.CreatedAt), ms(x.ExpiresAt),
+		ms(x.RegisteredAt), attrs, blobOrNull(x.SignatureHash), res, x.Attempts)
+	if err != nil {
+		if s.d.IsUnique(err) {
+			return booking.ErrConflict
+		}
+		return fmt.Errorf("booking store: create: %w", err)
+	}
+	return nil
+}
+
+// Get implements booking.Store.
+func (s *Store) Get(ctx context.Context, code booking.Code) (*booking.Session, error) {
+	var (
+		x                            booking.Session
+		codeS, mode, state           string
+		created, expires, registered int64
+		attrs, res                   sql.NullString
+		hash                         []byte
+	)
+	err := s.DB.QueryRowContext(ctx, s.q.get, string(code)).Scan(&codeS, &x.Nonce, &x.PageToken,
+		&x.Service, &mode, &state, &x.LoginID, &created, &expires, &registered, &attrs, &hash, &res, &x.Attempts)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, booking.Errorf(booking.ECNotFound, "no such session")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("booking store: get: %w", err)
+	}
+	x.Code, x.Mode, x.State = booking.Code(codeS), booking.Mode(mode), booking.State(state)
+	x.CreatedAt, x.ExpiresAt, x.RegisteredAt = fromMS(created), fromMS(expires), fromMS(registered)
+	if len(hash) > 0 {
+		x.SignatureHash = hash
+	}
+	if attrs.Valid {
+		x.Attributes = new(booking.Attributes)
+		if err := json.Unmarshal([]byte(attrs.String), x.Attributes); err != nil {
+			return nil, fmt.Errorf("booking store: get: attributes: %w", err)
+		}
+	}
+	if res.Valid {
+		x.Result = new(booking.Result)
+		if err := json.Unmarshal([]byte(res.String), x.Result); err != nil {
+			return nil, fmt.Errorf("booking store: get: result: %w", err)
+		}
+	}
+	return &x, nil
+}
+
+// Update implements booking.Store.
+func (s *Store) Update(ctx context.Context, x *booking.Session, from booking.State) error {
+	attrs, err := jsonOrNull(x.Attributes, x.Attributes == nil)
+	if err != nil {
+		return err
+	}
+	res, err := jsonOrNull(x.Result, x.Result == nil)
+	if err != nil {
+		return err
+	}
+	r, err := s.DB.ExecContext(ctx, s.q.update, string(x.State), x.LoginID, ms(x.RegisteredAt),
+		attrs, blobOrNull(x.SignatureHash), res, x.Attempts, string(x.Code), string(from))
+	if err != nil {
+		return fmt.Errorf("booking store: update: %w", err)
+	}
+	n, err := r.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("booking store: update: %w", err)
+	}
+	if n == 0 {
+		return booking.ErrConflict
+	}
+	return nil
+}
+
+// DeleteExpired implements booking.Store.
+func (s *Store) DeleteExpired(ctx context.Context, t time.Time) (int, error) {
+	r, err := s.DB.ExecContext(ctx, s.q.del, ms(t))
+	if err != nil {
+		return 0, fmt.Errorf("booking store: delete expired: %w", err)
+	}
+	n, err := r.RowsAffected()
+	return int(n), err
+}
+
+// Close implements booking.Store.
+func (s *Store) Close() error { return s.DB.Close() }
+
+// Identity leaves "?" placeholders as they are.
+func Identity(q string) string { return q }
+
+// Dollar numbers placeholders $1, $2, … for PostgreSQL.
+func Dollar(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

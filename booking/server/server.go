@@ -1,0 +1,409 @@
+// Package server is the HTTP layer of the booking protocol, version 1:
+// JSON over HTTPS on Go's ServeMux patterns, one table from domain error
+// codes to HTTP statuses, request size limits, a rate limit on guessing
+// session codes, health and metrics endpoints.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/mynadesk/mynadesk/booking"
+)
+
+// MaxBody is the largest request body accepted. A signing certificate is
+// about 2 KB and a CMS about 3 KB, so 64 KiB leaves room without letting a
+// client make the service buffer megabytes.
+const MaxBody = 64 << 10
+
+// statusOf is the one table from domain error codes to HTTP statuses.
+var statusOf = map[booking.ErrorCode]int{
+	booking.ECInvalid:         http.StatusBadRequest,
+	booking.ECBadSignature:    http.StatusBadRequest,
+	booking.ECUnauthorized:    http.StatusUnauthorized,
+	booking.ECModeNotAllowed:  http.StatusForbidden,
+	booking.ECNotFound:        http.StatusNotFound,
+	booking.ECStepDone:        http.StatusConflict,
+	booking.ECOutOfOrder:      http.StatusConflict,
+	booking.ECNotReady:        http.StatusConflict,
+	booking.ECExpired:         http.StatusGone,
+	booking.ECTooLarge:        http.StatusRequestEntityTooLarge,
+	booking.ECMediaType:       http.StatusUnsupportedMediaType,
+	booking.ECMethod:          http.StatusMethodNotAllowed,
+	booking.ECContentMismatch: http.StatusUnprocessableEntity,
+	booking.ECRateLimited:     http.StatusTooManyRequests,
+	booking.ECInternal:        http.StatusInternalServerError,
+	booking.ECUnavailable:     http.StatusServiceUnavailable,
+}
+
+// StatusOf returns the HTTP status for a domain error code.
+func StatusOf(c booking.ErrorCode) int {
+	if s, ok := statusOf[c]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// Options configure a Server.
+type Options struct {
+	// BaseURL is the service's public base URL, for the session URL and
+	// the mynadesk:// link.
+	BaseURL string
+	// GuessBurst and GuessPerMinute bound lookups of unknown or malformed
+	// codes per client address.
+	GuessBurst     int
+	GuessPerMinute float64
+	Logger         *slog.Logger
+}
+
+// Server serves the protocol.
+type Server struct {
+	svc     *booking.Service
+	opts    Options
+	log     *slog.Logger
+	mux     *http.ServeMux
+	guesses *limiter
+	// Metrics counts requests and results for /metrics.
+	Metrics  *Metrics
+	draining atomic.Bool
+}
+
+// New returns a Server for svc.
+func New(svc *booking.Service, opts Options) *Server {
+	if opts.GuessBurst <= 0 {
+		opts.GuessBurst = 10
+	}
+	if opts.GuessPerMinute <= 0 {
+		opts.GuessPerMinute = 10
+	}
+	l := opts.Logger
+	if l == nil {
+		l = slog.Default()
+	}
+	s := &Server{svc: svc, opts: opts, log: l, mux: http.NewServeMux(),
+		guesses: newLimiter(opts.GuessBurst, opts.GuessPerMinute/60), Metrics: newMetrics()}
+	s.route("POST /api/v1/sessions", s.create)
+	s.route("GET /api/v1/sessions/{code}", s.info)
+	s.route("POST /api/v1/sessions/{code}/attributes", s.attributes)
+	s.route("GET /api/v1/sessions/{code}/content", s.content)
+	s.route("POST /api/v1/sessions/{code}/signature", s.signature)
+	s.route("GET /api/v1/sessions/{code}/page", s.page)
+	s.route("POST /api/v1/sessions/{code}/confirm", s.confirm)
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if s.draining.Load() {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	s.mux.Handle("GET /metrics", s.Metrics)
+	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		// The catch-all hides ServeMux's own 405; tell one apart here so
+		// the answer is JSON either way.
+		for _, m := range []string{http.MethodGet, http.MethodPost} {
+			r2 := r.Clone(r.Context())
+			r2.Method = m
+			if _, p := s.mux.Handler(r2); p != "/api/" {
+				w.Header().Set("Allow", m)
+				s.fail(w, r, booking.Errorf(booking.ECMethod, "method %s not allowed here", r.Method))
+				return
+			}
+		}
+		s.fail(w, r, booking.Errorf(booking.ECNotFound, "no such endpoint"))
+	})
+	return s
+}
+
+// Handle adds a handler (the registration page) to the server's mux, so it
+// shares the limits, recovery and metrics.
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+// Service returns the domain service.
+func (s *Server) Service() *booking.Service { return s.svc }
+
+// Drain makes /readyz answer 503 so a load balancer stops sending new
+// requests while http.Server.Shutdown lets accepted ones finish.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// ServeHTTP implements http.Handler: recovery, metrics, then the mux.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	s.Metrics.inflight.Add(1)
+	defer func() {
+		s.Metrics.inflight.Add(-1)
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("booking: panic in handler", "path", r.URL.Path, "panic", fmt.Sprint(v))
+			if !rw.wrote {
+				writeError(rw, booking.ECInternal, "internal error")
+			}
+		}
+		_, pattern := s.mux.Handler(r)
+		s.Metrics.observe(pattern, rw.status, time.Since(start))
+	}()
+	r.Body = http.MaxBytesReader(rw, r.Body, MaxBody)
+	s.mux.ServeHTTP(rw, r)
+}
+
+func (s *Server) route(pattern string, h func(http.ResponseWriter, *http.Request) error) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		if err := h(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := booking.CodeOf(err)
+	msg := "internal error"
+	var e *booking.Error
+	if errors.As(err, &e) {
+		msg = e.Message
+	}
+	if code == booking.ECInternal || code == booking.ECUnavailable {
+		s.log.Error("booking: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if code == booking.ECRateLimited {
+		w.Header().Set("Retry-After", "60")
+	}
+	writeError(w, code, msg)
+}
+
+func writeError(w http.ResponseWriter, code booking.ErrorCode, msg string) {
+	var b booking.ErrorBody
+	b.Error.Code, b.Error.Message = code, msg
+	writeJSON(w, StatusOf(code), b)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+// decode reads one JSON object of type T from a body of the right type and
+// size, refusing unknown fields and trailing data.
+func decode(r *http.Request, v any) error {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return booking.Errorf(booking.ECMediaType, "Content-Type must be application/json")
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return booking.Errorf(booking.ECTooLarge, "request body larger than %d bytes", MaxBody)
+		}
+		return booking.Errorf(booking.ECInvalid, "malformed JSON body")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return booking.Errorf(booking.ECTooLarge, "request body larger than %d bytes", MaxBody)
+		}
+		return booking.Errorf(booking.ECInvalid, "trailing data after the JSON body")
+	}
+	return nil
+}
+
+func clientKey(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// code parses {code} and applies the guess limit: a client that has made
+// too many lookups of malformed or unknown codes is refused before the
+// store is asked.
+func (s *Server) code(r *http.Request) (booking.Code, error) {
+	key := clientKey(r)
+	if !s.guesses.allowed(key) {
+		s.Metrics.rateLimited.Add(1)
+		return "", booking.Errorf(booking.ECRateLimited, "too many unknown session codes; wait a minute")
+	}
+	c, err := booking.ParseCode(r.PathValue("code"))
+	if err != nil {
+		s.guesses.miss(key)
+		return "", booking.Errorf(booking.ECInvalid, "invalid session code")
+	}
+	return c, nil
+}
+
+// lookup runs a store-backed call and counts an unknown code as a guess.
+func (s *Server) counted(r *http.Request, err error) error {
+	if booking.CodeOf(err) == booking.ECNotFound {
+		s.guesses.miss(clientKey(r))
+	}
+	return err
+}
+
+func (s *Server) create(w http.ResponseWriter, r *http.Request) error {
+	var req booking.CreateRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	if req.Mode == "" {
+		req.Mode = booking.ModeTwoStep
+	}
+	sess, err := s.svc.Create(r.Context(), req.Mode)
+	if err != nil {
+		return err
+	}
+	s.Metrics.created.Add(1)
+	ref := booking.Ref{Service: strings.TrimRight(s.opts.BaseURL, "/"), Code: sess.Code}
+	writeJSON(w, http.StatusCreated, booking.CreateResponse{Version: booking.Version, Code: sess.Code.Display(),
+		URL: ref.URL(), Link: ref.Link(), Mode: sess.Mode, ExpiresAt: sess.ExpiresAt, PageToken: sess.PageToken})
+	return nil
+}
+
+func (s *Server) info(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.code(r)
+	if err != nil {
+		return err
+	}
+	in, err := s.svc.Info(r.Context(), c)
+	if err != nil {
+		return s.counted(r, err)
+	}
+	writeJSON(w, http.StatusOK, in)
+	return nil
+}
+
+func (s *Server) attributes(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.code(r)
+	if err != nil {
+		return err
+	}
+	var a booking.Attributes
+	if err := decode(r, &a); err != nil {
+		return err
+	}
+	in, err := s.svc.PutAttributes(r.Context(), c, a)
+	if err != nil {
+		return s.counted(r, err)
+	}
+	writeJSON(w, http.StatusOK, in)
+	return nil
+}
+
+func (s *Server) content(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.code(r)
+	if err != nil {
+		return err
+	}
+	b, err := s.svc.GetContent(r.Context(), c)
+	if err != nil {
+		return s.counted(r, err)
+	}
+	writeJSON(w, http.StatusOK, booking.ContentResponse{ContentType: booking.ContentType, Content: b})
+	return nil
+}
+
+func (s *Server) signature(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.code(r)
+	if err != nil {
+		return err
+	}
+	var req booking.SignatureRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	// The check must not be cut short by a client that goes away or by a
+	// shutdown: once accepted, an upload is verified and stored.
+	ctx := context.WithoutCancel(r.Context())
+	res, err := s.svc.PutSignature(ctx, c, req.CMS)
+	if err != nil {
+		return s.counted(r, err)
+	}
+	s.Metrics.outcome(res.Outcome)
+	writeJSON(w, http.StatusOK, booking.SignatureResponse{Result: *res})
+	return nil
+}
+
+func pageToken(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if t, ok := strings.CutPrefix(h, "Bearer "); ok {
+		return strings.TrimSpace(t)
+	}
+	return ""
+}
+
+// View converts a session to what its page may see.
+func View(sess *booking.Session, now time.Time) booking.PageView {
+	return booking.PageView{Code: sess.Code.Display(), Mode: sess.Mode, State: sess.State, Expired: sess.Expired(now),
+		LoginID: sess.LoginID, Attributes: sess.Attributes, Result: sess.Result}
+}
+
+func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.code(r)
+	if err != nil {
+		return err
+	}
+	sess, err := s.svc.PageView(r.Context(), c, pageToken(r))
+	if err != nil {
+		return s.counted(r, err)
+	}
+	writeJSON(w, http.StatusOK, View(sess, s.svc.Now()))
+	return nil
+}
+
+func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.code(r)
+	if err != nil {
+		return err
+	}
+	var req booking.ConfirmRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	sess, err := s.svc.Confirm(r.Context(), c, pageToken(r), req.LoginID)
+	if err != nil {
+		return s.counted(r, err)
+	}
+	writeJSON(w, http.StatusOK, View(sess, s.svc.Now()))
+	return nil
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,391 @@
+package booking
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// MaxSignatureAttempts bounds the signatures a session takes: a failed
+// check (Code 21/23, mismatch, other) may be retried with another card, as
+// the manual says, but not without end.
+const MaxSignatureAttempts = 5
+
+// Config configures a Service.
+type Config struct {
+	Store    Store
+	Verifier Verifier
+	// ServiceID is the service's identity as it appears in the content to
+	// sign, e.g. its base URL. Required.
+	ServiceID string
+	// ServiceName is shown to the resident by mynadesk ("どこに送るか").
+	ServiceName string
+	// AllowOnePIN lets the page create one-PIN sessions.
+	AllowOnePIN bool
+	// TTL is a session's lifetime; DefaultTTL if zero.
+	TTL time.Duration
+	// Now is the clock; time.Now if nil. The signature check uses the
+	// Verifier's own clock.
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Service is the booking service's side of the protocol: the page's
+// operations (Create, PageView, Confirm) and the resident's (Info,
+// PutAttributes, GetContent, PutSignature).
+type Service struct {
+	cfg Config
+	log *slog.Logger
+}
+
+// NewService checks cfg and returns a Service.
+func NewService(cfg Config) (*Service, error) {
+	if cfg.Store == nil || cfg.Verifier == nil {
+		return nil, errors.New("booking: service needs a store and a verifier")
+	}
+	if cfg.ServiceID == "" {
+		return nil, errors.New("booking: service needs an identity (ServiceID)")
+	}
+	if err := checkText("service", cfg.ServiceID, 200); err != nil {
+		return nil, err
+	}
+	if cfg.TTL <= 0 {
+		cfg.TTL = DefaultTTL
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.ServiceName == "" {
+		cfg.ServiceName = cfg.ServiceID
+	}
+	l := cfg.Logger
+	if l == nil {
+		l = slog.Default()
+	}
+	return &Service{cfg: cfg, log: l}, nil
+}
+
+// Now returns the service's clock.
+func (s *Service) Now() time.Time { return s.cfg.Now() }
+
+// AllowOnePIN reports whether one-PIN sessions may be created.
+func (s *Service) AllowOnePIN() bool { return s.cfg.AllowOnePIN }
+
+func randomToken(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// Create starts a session for the registration page. The returned session
+// carries the PageToken the page must present to read it.
+func (s *Service) Create(ctx context.Context, mode Mode) (*Session, error) {
+	switch mode {
+	case ModeTwoStep:
+	case ModeOnePIN:
+		if !s.cfg.AllowOnePIN {
+			return nil, Errorf(ECModeNotAllowed, "this service does not allow the one-PIN variant")
+		}
+	default:
+		return nil, Errorf(ECInvalid, "mode must be %q or %q", ModeTwoStep, ModeOnePIN)
+	}
+	now := s.cfg.Now().UTC()
+	for try := 0; try < 5; try++ {
+		code, err := NewCode()
+		if err != nil {
+			return nil, &Error{Code: ECInternal, Message: "could not create a session", Err: err}
+		}
+		nonce, err := randomToken(32)
+		if err != nil {
+			return nil, &Error{Code: ECInternal, Message: "could not create a session", Err: err}
+		}
+		tok, err := randomToken(32)
+		if err != nil {
+			return nil, &Error{Code: ECInternal, Message: "could not create a session", Err: err}
+		}
+		sess := &Session{Code: code, Nonce: nonce, PageToken: tok, Service: s.cfg.ServiceID,
+			Mode: mode, State: StateCreated, CreatedAt: now, ExpiresAt: now.Add(s.cfg.TTL)}
+		err = s.cfg.Store.Create(ctx, sess)
+		if errors.Is(err, ErrConflict) {
+			continue // code collision: draw another
+		}
+		if err != nil {
+			return nil, wrapStore(err)
+		}
+		return sess, nil
+	}
+	return nil, Errorf(ECUnavailable, "could not allocate a session code")
+}
+
+func wrapStore(err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return &Error{Code: ECUnavailable, Message: "the session store is unavailable", Err: err}
+}
+
+func (s *Service) get(ctx context.Context, code Code) (*Session, error) {
+	if !code.Valid() {
+		return nil, Errorf(ECInvalid, "invalid session code")
+	}
+	sess, err := s.cfg.Store.Get(ctx, code)
+	if err != nil {
+		return nil, wrapStore(err)
+	}
+	return sess, nil
+}
+
+// live returns the session if it has not expired.
+func (s *Service) live(ctx context.Context, code Code) (*Session, error) {
+	sess, err := s.get(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if sess.Expired(s.cfg.Now()) {
+		return nil, Errorf(ECExpired, "the session has expired")
+	}
+	return sess, nil
+}
+
+// PageView returns the session to the page holding token. Expired sessions
+// are still shown, so the page can say so.
+func (s *Service) PageView(ctx context.Context, code Code, token string) (*Session, error) {
+	sess, err := s.get(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if subtle.ConstantTimeCompare([]byte(token), []byte(sess.PageToken)) != 1 || token == "" {
+		return nil, Errorf(ECUnauthorized, "not this page's session")
+	}
+	return sess, nil
+}
+
+// Confirm is the page's 【マイナンバーカードの確認へ】: it fixes the login ID
+// and the registration time, which makes the content to sign available. In
+// two-step mode step 1 must be done first.
+func (s *Service) Confirm(ctx context.Context, code Code, token, loginID string) (*Session, error) {
+	if err := ValidLoginID(loginID); err != nil {
+		return nil, err
+	}
+	sess, err := s.PageView(ctx, code, token)
+	if err != nil {
+		return nil, err
+	}
+	if sess.Expired(s.cfg.Now()) {
+		return nil, Errorf(ECExpired, "the session has expired")
+	}
+	from := StateCreated
+	if sess.Mode == ModeTwoStep {
+		from = StateAttributes
+	}
+	switch {
+	case sess.State == StateConfirmed && sess.LoginID == loginID:
+		return sess, nil // the page sent it twice
+	case sess.State != from:
+		if sess.State == StateCreated {
+			return nil, Errorf(ECOutOfOrder, "step 1 (reading the card) is not done")
+		}
+		return nil, Errorf(ECStepDone, "the session is already confirmed")
+	}
+	sess.LoginID = loginID
+	sess.RegisteredAt = s.cfg.Now().UTC().Truncate(time.Second)
+	sess.State = StateConfirmed
+	if err := s.cfg.Store.Update(ctx, sess, from); err != nil {
+		return nil, wrapStore(err)
+	}
+	return sess, nil
+}
+
+// SessionInfo is what mynadesk learns about a session (GET
+// /api/v1/sessions/{code}). It carries no personal data.
+type SessionInfo struct {
+	Version     int       `json:"version"`
+	Code        string    `json:"code"` // XXXX-XXXX
+	Service     string    `json:"service"`
+	ServiceName string    `json:"service_name"`
+	Mode        Mode      `json:"mode"`
+	State       State     `json:"state"`
+	ExpiresAt   time.Time `json:"expires_at"`
+	// Next is what mynadesk should do now: "attributes", "wait" (for the
+	// page to confirm), "signature", or "none".
+	Next   string  `json:"next"`
+	Result *Result `json:"result,omitempty"`
+}
+
+// Next step names in SessionInfo.
+const (
+	NextAttributes = "attributes"
+	NextWait       = "wait"
+	NextSignature  = "signature"
+	NextNone       = "none"
+)
+
+func (s *Service) info(sess *Session) SessionInfo {
+	in := SessionInfo{Version: Version, Code: sess.Code.Display(), Service: sess.Service,
+		ServiceName: s.cfg.ServiceName, Mode: sess.Mode, State: sess.State,
+		ExpiresAt: sess.ExpiresAt, Result: sess.Result}
+	switch {
+	case sess.State == StateDone:
+		in.Next = NextNone
+	case sess.State == StateConfirmed:
+		in.Next = NextSignature
+	case sess.Mode == ModeTwoStep && sess.State == StateCreated:
+		in.Next = NextAttributes
+	default:
+		in.Next = NextWait
+	}
+	return in
+}
+
+// Info returns the session as mynadesk sees it.
+func (s *Service) Info(ctx context.Context, code Code) (SessionInfo, error) {
+	sess, err := s.live(ctx, code)
+	if err != nil {
+		return SessionInfo{}, err
+	}
+	return s.info(sess), nil
+}
+
+// PutAttributes is step 1: the 4 attributes read from the card. It is
+// accepted once; sending the same attributes again (a retried request)
+// succeeds, different ones are ECStepDone.
+func (s *Service) PutAttributes(ctx context.Context, code Code, a Attributes) (SessionInfo, error) {
+	if err := a.Validate(); err != nil {
+		return SessionInfo{}, err
+	}
+	sess, err := s.live(ctx, code)
+	if err != nil {
+		return SessionInfo{}, err
+	}
+	if sess.Mode != ModeTwoStep {
+		return SessionInfo{}, Errorf(ECOutOfOrder, "this session takes the attributes from the certificate")
+	}
+	if sess.State != StateCreated {
+		if sess.Attributes != nil && *sess.Attributes == a {
+			return s.info(sess), nil
+		}
+		return SessionInfo{}, Errorf(ECStepDone, "step 1 was already done")
+	}
+	sess.Attributes = &a
+	sess.State = StateAttributes
+	if err := s.cfg.Store.Update(ctx, sess, StateCreated); err != nil {
+		if errors.Is(err, ErrConflict) {
+			return s.PutAttributes(ctx, code, a) // lost a race: answer as a retry
+		}
+		return SessionInfo{}, wrapStore(err)
+	}
+	return s.info(sess), nil
+}
+
+// GetContent returns the canonical content to sign at step 2. It is ready
+// once the page has confirmed (ECNotReady before, ECOutOfOrder if step 1
+// is missing).
+func (s *Service) GetContent(ctx context.Context, code Code) ([]byte, error) {
+	sess, err := s.live(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	switch sess.State {
+	case StateConfirmed, StateDone:
+		return Content(sess)
+	case StateCreated:
+		if sess.Mode == ModeTwoStep {
+			return nil, Errorf(ECOutOfOrder, "step 1 (the attributes) is not done")
+		}
+	}
+	return nil, Errorf(ECNotReady, "waiting for the registration page to confirm")
+}
+
+// PutSignature is step 2: the CMS SignedData over the content. The service
+// verifies it and stores the result with the session. A valid signature
+// finishes the session; a failed check is stored and may be retried with
+// another signature up to MaxSignatureAttempts. Uploading the accepted
+// bytes again returns the stored result.
+func (s *Service) PutSignature(ctx context.Context, code Code, cms []byte) (*Result, error) {
+	if len(cms) == 0 {
+		return nil, Errorf(ECBadSignature, "empty signature")
+	}
+	sum := sha256.Sum256(cms)
+	sess, err := s.live(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	switch sess.State {
+	case StateDone:
+		if bytes.Equal(sess.SignatureHash, sum[:]) {
+			return sess.Result, nil
+		}
+		return nil, Errorf(ECStepDone, "the signature was already accepted")
+	case StateCreated:
+		if sess.Mode == ModeTwoStep {
+			return nil, Errorf(ECOutOfOrder, "step 1 (the attributes) is not done")
+		}
+		return nil, Errorf(ECNotReady, "waiting for the registration page to confirm")
+	case StateAttributes:
+		return nil, Errorf(ECNotReady, "waiting for the registration page to confirm")
+	}
+	if sess.Attempts >= MaxSignatureAttempts {
+		return nil, Errorf(ECStepDone, "too many signatures for this session; start the registration again")
+	}
+	content, err := Content(sess)
+	if err != nil {
+		return nil, err
+	}
+	req := VerifyRequest{CMS: cms, Content: content}
+	if sess.Mode == ModeTwoStep {
+		req.Expected = sess.Attributes
+	}
+	v, err := s.cfg.Verifier.Verify(ctx, req)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && (e.Code == ECBadSignature || e.Code == ECContentMismatch) {
+			return nil, err
+		}
+		return nil, &Error{Code: ECInternal, Message: "the signature could not be checked", Err: err}
+	}
+	res := &Result{Outcome: v.Outcome, Code: v.Code, CheckedAt: s.cfg.Now().UTC().Truncate(time.Second)}
+	if res.Outcome == "" {
+		res.Outcome = OutcomeOther
+	}
+	sess.Result = res
+	sess.Attempts++
+	if res.Outcome == OutcomeValid {
+		sess.State = StateDone
+		sess.SignatureHash = sum[:]
+		if sess.Mode == ModeOnePIN {
+			if v.Attributes == nil {
+				return nil, &Error{Code: ECInternal, Message: "the signature could not be checked",
+					Err: fmt.Errorf("verifier returned no certificate attributes")}
+			}
+			sess.Attributes = v.Attributes
+		}
+	}
+	if err := s.cfg.Store.Update(ctx, sess, StateConfirmed); err != nil {
+		if errors.Is(err, ErrConflict) {
+			// Another upload finished first; answer from what it stored.
+			cur, gerr := s.get(ctx, code)
+			if gerr == nil && cur.State == StateDone && bytes.Equal(cur.SignatureHash, sum[:]) {
+				return cur.Result, nil
+			}
+			return nil, Errorf(ECStepDone, "the signature was already accepted")
+		}
+		return nil, wrapStore(err)
+	}
+	s.log.Info("booking: signature checked", "session", code.Display(), "outcome", res.Outcome, "code", res.Code)
+	return res, nil
+}
+
+// Cleanup deletes sessions that expired before now−keep.
+func (s *Service) Cleanup(ctx context.Context, keep time.Duration) (int, error) {
+	return s.cfg.Store.DeleteExpired(ctx, s.cfg.Now().Add(-keep))
+}
