@@ -285,10 +285,13 @@ func TestExpiredSession(t *testing.T) {
 	cr, code, content := e.confirmed(t)
 	e.clock.Add(booking.DefaultTTL + time.Second)
 	for name, call := range map[string]func() error{
-		"info":      func() error { _, err := e.cl.Session(ctx, code); return err },
-		"content":   func() error { _, err := e.cl.Content(ctx, code); return err },
-		"signature": func() error { _, err := e.cl.PutSignature(ctx, code, fakeCMS(content, booking.OutcomeValid)); return err },
-		"confirm":   func() error { _, err := e.cl.Confirm(ctx, code, cr.PageToken, "x"); return err },
+		"info":    func() error { _, err := e.cl.Session(ctx, code); return err },
+		"content": func() error { _, err := e.cl.Content(ctx, code); return err },
+		"signature": func() error {
+			_, err := e.cl.PutSignature(ctx, code, fakeCMS(content, booking.OutcomeValid))
+			return err
+		},
+		"confirm": func() error { _, err := e.cl.Confirm(ctx, code, cr.PageToken, "x"); return err },
 	} {
 		var ae *client.APIError
 		if err := call(); !errors.As(err, &ae) || ae.Status != http.StatusGone || ae.Code != booking.ECExpired {
