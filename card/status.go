@@ -68,6 +68,9 @@ func (c *Card) Status(ctx context.Context, now time.Time) (Status, error) {
 			}
 			st.PINs = append(st.PINs, ps)
 		}
+		if st.Kind == KindSmartphone {
+			return nil // a smartphone token has no input-helper applet
+		}
 		if err := t.selectApplet(ctx, PINHelper.Applet()); err != nil {
 			return err
 		}

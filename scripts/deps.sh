@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages mynadesk needs to build and test, skipping
+# what is already there. Runs apt-get as root (directly, or through sudo).
+set -euo pipefail
+pkgs=(pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools
+      libgl1-mesa-dev xorg-dev xvfb openssl gcc pkg-config ca-certificates)
+pkgs+=("$@")
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "deps: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
