@@ -35,13 +35,24 @@ const (
 
 // cardFile is the JSON form of card.json.
 type cardFile struct {
-	Token            string `json:"token"`
-	Holder           Holder `json:"holder"`
-	IndividualNumber string `json:"individual_number"`
-	ExpiryYear       string `json:"expiry_year"`
-	SecurityCode     string `json:"security_code"`
-	Extended         string `json:"extended"`
-	Response         string `json:"response"`
+	Token            string     `json:"token"`
+	Holder           holderJSON `json:"holder"`
+	IndividualNumber string     `json:"individual_number"`
+	ExpiryYear       string     `json:"expiry_year"`
+	SecurityCode     string     `json:"security_code"`
+	Extended         string     `json:"extended"`
+	Response         string     `json:"response"`
+}
+
+// holderJSON is the card's 4 basic attributes in card.json. The
+// substitute-character maps are kept so the certificates can be remade.
+type holderJSON struct {
+	Name         string `json:"name"`
+	Address      string `json:"address"`
+	Birth        string `json:"birth"`
+	Sex          string `json:"sex"`
+	NameSubst    string `json:"name_subst,omitempty"`
+	AddressSubst string `json:"address_subst,omitempty"`
 }
 
 // stateFile is the JSON form of state.json.
@@ -105,7 +116,7 @@ func SaveCardDir(dir string, p Profile, pki *PKI) error {
 		return fmt.Errorf("sim: card directory: %w", err)
 	}
 	cf := cardFile{
-		Token: p.Token.String(), Holder: p.Holder, IndividualNumber: p.IndividualNumber,
+		Token: p.Token.String(), Holder: holderJSON(p.Holder), IndividualNumber: p.IndividualNumber,
 		ExpiryYear: p.ExpiryYear, SecurityCode: p.SecurityCode,
 		Extended: p.Extended.String(), Response: p.Response.String(),
 	}
@@ -149,7 +160,7 @@ func LoadCardDir(dir string) (Profile, *PKI, error) {
 	if err != nil {
 		return Profile{}, nil, fmt.Errorf("sim: card directory %s: %w", dir, err)
 	}
-	p := NewProfile(cf.Holder, pki)
+	p := NewProfile(Holder(cf.Holder), pki)
 	p.Token, p.Extended, p.Response = token, ext, resp
 	p.IndividualNumber, p.ExpiryYear, p.SecurityCode = cf.IndividualNumber, cf.ExpiryYear, cf.SecurityCode
 	var st stateFile
