@@ -81,7 +81,10 @@ type env struct {
 
 var hanako = booking.Attributes{Name: "公的　花子", Address: "東京都千代田区霞が関２－１－２", Birth: "20000101", Sex: "2"}
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvWith(t, nil) }
+
+// newEnvWith uses v as the verifier, the hash verifier when nil.
+func newEnvWith(t *testing.T, v booking.Verifier) *env {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "booking.db"))
 	if err != nil {
@@ -90,7 +93,10 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(func() { st.Close() })
 	ck := &clock{t: time.Now()}
 	ver := &hashVerifier{}
-	svc, err := booking.NewService(booking.Config{Store: st, Verifier: ver, ServiceID: "https://yoyaku.example.jp",
+	if v == nil {
+		v = ver
+	}
+	svc, err := booking.NewService(booking.Config{Store: st, Verifier: v, ServiceID: "https://yoyaku.example.jp",
 		ServiceName: "施設予約システム", AllowOnePIN: true, Now: ck.Now, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
