@@ -1,0 +1,390 @@
+// Package web is bookingd's account registration page, modelled on the
+// 施設予約システム pages of seed manual 000, 2.3: the form, the choice of
+// マイナンバーカード, the session code with a QR code and an 【アプリを起動する】
+// link, 【情報を反映する】, 【マイナンバーカードの確認へ】, 【完了する】, the
+// progress steps, and the manual's message for every failure. Server-rendered
+// HTML with a little JavaScript for the two buttons that ask the service
+// without leaving the page.
+package web
+
+import (
+	"embed"
+	"encoding/base64"
+	"encoding/json"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/mynadesk/mynadesk/assets"
+	"github.com/mynadesk/mynadesk/booking"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// cookieName holds "CODE.PAGETOKEN" of the browser's registration.
+const cookieName = "bk_reg"
+
+// Page serves the registration pages.
+type Page struct {
+	svc     *booking.Service
+	baseURL string
+	log     *slog.Logger
+	tmpl    *template.Template
+}
+
+// New returns the registration page for svc; baseURL is the service's
+// public base URL (for the session URL and the mynadesk:// link).
+func New(svc *booking.Service, baseURL string, log *slog.Logger) *Page {
+	if log == nil {
+		log = slog.Default()
+	}
+	funcs := template.FuncMap{"ja": func(t assets.Text) string { return t.JA }, "inc": func(i int) int { return i + 1 }}
+	t := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
+	return &Page{svc: svc, baseURL: strings.TrimRight(baseURL, "/"), log: log, tmpl: t}
+}
+
+// Handler is the mux the page registers on.
+type Handler interface {
+	Handle(pattern string, h http.Handler)
+}
+
+// Register adds the page's routes to mux.
+func (p *Page) Register(mux Handler) {
+	mux.Handle("GET /{$}", http.HandlerFunc(p.top))
+	mux.Handle("GET /register", http.HandlerFunc(p.agree))
+	mux.Handle("GET /register/form", http.HandlerFunc(p.form))
+	mux.Handle("POST /register/form", http.HandlerFunc(p.submitForm))
+	mux.Handle("POST /register/card", http.HandlerFunc(p.toCard))
+	mux.Handle("POST /register/complete", http.HandlerFunc(p.complete))
+	mux.Handle("POST /register/session", http.HandlerFunc(p.newSession))
+	mux.Handle("GET /register/session", http.HandlerFunc(p.sessionState))
+	mux.Handle("GET /s/{code}", http.HandlerFunc(p.sessionLanding))
+}
+
+// view is what every template gets.
+type view struct {
+	T       any // assets.BookingPage
+	Step    int // 1..4, 0 for pages outside the flow
+	Steps   []assets.Text
+	Error   *assets.Entry
+	Session *sessionView
+	Form    formData
+	Notice  string
+	OnePIN  bool
+	Allowed bool // one-PIN allowed by the service
+	Link    string
+}
+
+type sessionView struct {
+	Code    string
+	URL     string
+	Link    string
+	QR      template.URL // data: URL of the PNG
+	Expires string
+	Mode    booking.Mode
+	Attrs   *attrView
+}
+
+type attrView struct{ Name, Address, Birth, Sex string }
+
+type formData struct {
+	LoginID, Phone, Email, Method, Mode string
+	PasswordLen                         int
+	Notice                              bool
+}
+
+func (p *Page) render(w http.ResponseWriter, status int, name string, v view) {
+	v.T = assets.BookingPage
+	v.Steps = []assets.Text{assets.BookingPage.StepInput, assets.BookingPage.StepConfirm, assets.BookingPage.StepCard, assets.BookingPage.StepDone}
+	v.Allowed = p.svc.AllowOnePIN()
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'")
+	w.WriteHeader(status)
+	if err := p.tmpl.ExecuteTemplate(w, name, v); err != nil {
+		p.log.Error("booking/web: template", "name", name, "err", err)
+	}
+}
+
+func entry(c assets.Code) *assets.Entry {
+	e := assets.Lookup(c)
+	return &e
+}
+
+func (p *Page) top(w http.ResponseWriter, r *http.Request) { p.render(w, 200, "top.html", view{}) }
+
+func (p *Page) agree(w http.ResponseWriter, r *http.Request) { p.render(w, 200, "agree.html", view{}) }
+
+// registration returns the browser's session from its cookie.
+func (p *Page) registration(r *http.Request) (*booking.Session, string, error) {
+	c, err := r.Cookie(cookieName)
+	if err != nil {
+		return nil, "", booking.Errorf(booking.ECUnauthorized, "no registration in this browser")
+	}
+	codeS, tok, ok := strings.Cut(c.Value, ".")
+	if !ok {
+		return nil, "", booking.Errorf(booking.ECUnauthorized, "bad cookie")
+	}
+	code, err := booking.ParseCode(codeS)
+	if err != nil {
+		return nil, "", booking.Errorf(booking.ECUnauthorized, "bad cookie")
+	}
+	s, err := p.svc.PageView(r.Context(), code, tok)
+	return s, tok, err
+}
+
+func (p *Page) sessionView(s *booking.Session) *sessionView {
+	ref := booking.Ref{Service: p.baseURL, Code: s.Code}
+	sv := &sessionView{Code: s.Code.Display(), URL: ref.URL(), Link: ref.Link(), Mode: s.Mode,
+		Expires: s.ExpiresAt.In(jst).Format("15:04")}
+	if png, err := qrcode.Encode(ref.URL(), qrcode.Medium, 200); err == nil {
+		sv.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
+	}
+	if s.Attributes != nil {
+		sv.Attrs = attrs(s.Attributes)
+	}
+	return sv
+}
+
+var jst = time.FixedZone("JST", 9*3600)
+
+func attrs(a *booking.Attributes) *attrView {
+	v := &attrView{Name: a.Name, Address: a.Address, Sex: assets.BookingPage.SexNames[a.Sex].JA}
+	if t, err := time.Parse("20060102", a.Birth); err == nil {
+		v.Birth = t.Format("2006/1/2") + "(" + []string{"日", "月", "火", "水", "木", "金", "土"}[t.Weekday()] + ")"
+	}
+	return v
+}
+
+func (p *Page) form(w http.ResponseWriter, r *http.Request) {
+	v := view{Step: 1, OnePIN: r.URL.Query().Get("mode") == string(booking.ModeOnePIN)}
+	// Coming back from 【修正する】 keeps the session and the details read.
+	if s, _, err := p.registration(r); err == nil && !s.Expired(p.svc.Now()) && s.State != booking.StateDone {
+		v.Session = p.sessionView(s)
+		v.Form.Method = "card"
+		v.OnePIN = s.Mode == booking.ModeOnePIN
+	}
+	v.Form.LoginID = r.URL.Query().Get("login_id")
+	p.render(w, 200, "form.html", v)
+}
+
+// newSession is called by the page's script when マイナンバーカード is chosen:
+// it starts a session and answers with what the page shows.
+func (p *Page) newSession(w http.ResponseWriter, r *http.Request) {
+	mode := booking.ModeTwoStep
+	if r.URL.Query().Get("mode") == string(booking.ModeOnePIN) {
+		mode = booking.ModeOnePIN
+	}
+	if s, _, err := p.registration(r); err == nil && !s.Expired(p.svc.Now()) && s.State != booking.StateDone && s.Mode == mode {
+		p.json(w, 200, p.sessionView(s))
+		return
+	}
+	s, err := p.svc.Create(r.Context(), mode)
+	if err != nil {
+		p.jsonError(w, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: string(s.Code) + "." + s.PageToken, Path: "/",
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: strings.HasPrefix(p.baseURL, "https:"),
+		Expires: s.ExpiresAt})
+	p.json(w, 201, p.sessionView(s))
+}
+
+// stateAnswer is what 【情報を反映する】 gets.
+type stateAnswer struct {
+	State   booking.State `json:"state"`
+	Attrs   *attrView     `json:"attributes,omitempty"`
+	Message string        `json:"message"`
+	Error   string        `json:"error,omitempty"`
+	Code    string        `json:"code,omitempty"`
+}
+
+func (p *Page) sessionState(w http.ResponseWriter, r *http.Request) {
+	s, _, err := p.registration(r)
+	if err != nil {
+		e := assets.Lookup(assets.CodeNotRead)
+		p.json(w, 200, stateAnswer{Error: e.Title.JA, Code: string(e.Code)})
+		return
+	}
+	if s.Expired(p.svc.Now()) && s.State != booking.StateDone {
+		e := assets.Lookup(assets.CodeSessionExpired)
+		p.json(w, 200, stateAnswer{State: s.State, Error: e.Title.JA, Code: string(e.Code)})
+		return
+	}
+	if s.Attributes == nil {
+		e := assets.Lookup(assets.CodeNotRead)
+		p.json(w, 200, stateAnswer{State: s.State, Error: e.Title.JA, Code: string(e.Code)})
+		return
+	}
+	p.json(w, 200, stateAnswer{State: s.State, Attrs: attrs(s.Attributes), Message: assets.BookingPage.ReadDone.JA})
+}
+
+func (p *Page) json(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+func (p *Page) jsonError(w http.ResponseWriter, err error) {
+	p.log.Warn("booking/web: session", "err", err)
+	p.json(w, 503, stateAnswer{Error: assets.Lookup(assets.CodeSigRevocationUnknown).Message.JA})
+}
+
+func (p *Page) readForm(r *http.Request) formData {
+	return formData{LoginID: strings.TrimSpace(r.PostFormValue("login_id")), Phone: strings.TrimSpace(r.PostFormValue("phone")),
+		Email: strings.TrimSpace(r.PostFormValue("email")), Method: r.PostFormValue("method"),
+		Mode: r.PostFormValue("mode"), PasswordLen: len(r.PostFormValue("password")), Notice: r.PostFormValue("notice") == "on"}
+}
+
+// submitForm is 【確認】: check the form, then show the confirmation page.
+func (p *Page) submitForm(w http.ResponseWriter, r *http.Request) {
+	f := p.readForm(r)
+	v := view{Step: 1, Form: f, OnePIN: f.Mode == string(booking.ModeOnePIN)}
+	s, _, err := p.registration(r)
+	if err == nil && !s.Expired(p.svc.Now()) {
+		v.Session = p.sessionView(s)
+	}
+	fail := func(t assets.Text) {
+		v.Notice = t.JA
+		p.render(w, http.StatusUnprocessableEntity, "form.html", v)
+	}
+	switch {
+	case booking.ValidLoginID(f.LoginID) != nil:
+		fail(assets.BookingPage.NeedLoginID)
+		return
+	case f.PasswordLen < 6:
+		fail(assets.BookingPage.NeedPassword)
+		return
+	case f.Method != "card":
+		fail(assets.BookingPage.CounterUnsupported)
+		return
+	}
+	if err != nil {
+		v.Error = entry(assets.CodeNotRead)
+		p.render(w, http.StatusUnprocessableEntity, "form.html", v)
+		return
+	}
+	if s.Expired(p.svc.Now()) {
+		v.Error = entry(assets.CodeSessionExpired)
+		p.render(w, http.StatusGone, "form.html", v)
+		return
+	}
+	if s.Mode == booking.ModeTwoStep && s.Attributes == nil {
+		v.Error = entry(assets.CodeNotRead)
+		p.render(w, http.StatusUnprocessableEntity, "form.html", v)
+		return
+	}
+	v.Step = 2
+	p.render(w, 200, "confirm.html", v)
+}
+
+// toCard is 【マイナンバーカードの確認へ】: fix the login ID and the
+// registration time, then show the card check page.
+func (p *Page) toCard(w http.ResponseWriter, r *http.Request) {
+	f := p.readForm(r)
+	s, tok, err := p.registration(r)
+	v := view{Step: 2, Form: f}
+	if err != nil {
+		v.Step = 1
+		v.Error = entry(assets.CodeNotRead)
+		p.render(w, http.StatusUnprocessableEntity, "form.html", v)
+		return
+	}
+	v.Session = p.sessionView(s)
+	if !f.Notice {
+		v.Notice = assets.BookingPage.NeedNotice.JA
+		p.render(w, http.StatusUnprocessableEntity, "confirm.html", v)
+		return
+	}
+	s, err = p.svc.Confirm(r.Context(), s.Code, tok, f.LoginID)
+	if err != nil {
+		switch booking.CodeOf(err) {
+		case booking.ECExpired:
+			v.Error = entry(assets.CodeSessionExpired)
+		case booking.ECOutOfOrder:
+			v.Error = entry(assets.CodeNotRead)
+		case booking.ECInvalid:
+			v.Notice = assets.BookingPage.NeedLoginID.JA
+		default:
+			v.Error = entry(assets.CodeSigRevocationUnknown)
+			p.log.Warn("booking/web: confirm", "err", err)
+		}
+		p.render(w, http.StatusUnprocessableEntity, "confirm.html", v)
+		return
+	}
+	v.Step, v.Session = 3, p.sessionView(s)
+	p.render(w, 200, "card.html", v)
+}
+
+// complete is 【完了する】: show the result of the signature check.
+func (p *Page) complete(w http.ResponseWriter, r *http.Request) {
+	s, _, err := p.registration(r)
+	v := view{Step: 3}
+	if err != nil {
+		v.Error = entry(assets.CodeNotSigned)
+		p.render(w, http.StatusUnprocessableEntity, "card.html", v)
+		return
+	}
+	v.Session = p.sessionView(s)
+	v.Form.LoginID = s.LoginID
+	if s.State == booking.StateDone && s.Result != nil && s.Result.Outcome == booking.OutcomeValid {
+		v.Step = 4
+		// The registration is done: the browser's cookie has served.
+		http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1})
+		p.render(w, 200, "done.html", v)
+		return
+	}
+	status := http.StatusUnprocessableEntity
+	switch {
+	case s.Expired(p.svc.Now()):
+		v.Error, status = entry(assets.CodeSessionExpired), http.StatusGone
+	case s.Result == nil:
+		v.Error = entry(assets.CodeNotSigned)
+	default:
+		v.Error = resultEntry(s.Result)
+	}
+	p.render(w, status, "card.html", v)
+}
+
+// resultEntry maps a stored result to the manual's message.
+func resultEntry(res *booking.Result) *assets.Entry {
+	switch res.Outcome {
+	case booking.OutcomeMismatch:
+		return entry(assets.CodeSigMismatch)
+	case booking.OutcomeExpired:
+		return entry(assets.CodeSigExpired)
+	case booking.OutcomeRevoked:
+		return entry(assets.CodeSigRevoked)
+	}
+	code := assets.Code(res.Code)
+	if code == "" {
+		code = assets.CodeSigRevocationUnknown
+	}
+	e := assets.Lookup(code)
+	e.Title = assets.SigCheckTitle(code)
+	return &e
+}
+
+// sessionLanding is what a browser shows for the QR code's URL: the code
+// and the link that opens mynadesk.
+func (p *Page) sessionLanding(w http.ResponseWriter, r *http.Request) {
+	code, err := booking.ParseCode(r.PathValue("code"))
+	v := view{}
+	if err != nil {
+		v.Error = entry(assets.CodeSessionCode)
+		p.render(w, http.StatusNotFound, "landing.html", v)
+		return
+	}
+	ref := booking.Ref{Service: p.baseURL, Code: code}
+	v.Session = &sessionView{Code: code.Display(), URL: ref.URL(), Link: ref.Link()}
+	p.render(w, 200, "landing.html", v)
+}

@@ -1,0 +1,266 @@
+package web_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mynadesk/mynadesk/assets"
+	"github.com/mynadesk/mynadesk/booking"
+	"github.com/mynadesk/mynadesk/booking/client"
+	"github.com/mynadesk/mynadesk/booking/internal/chromium"
+	"github.com/mynadesk/mynadesk/booking/internal/testpki"
+	"github.com/mynadesk/mynadesk/booking/server"
+	"github.com/mynadesk/mynadesk/booking/sqlite"
+	"github.com/mynadesk/mynadesk/booking/web"
+	"github.com/mynadesk/mynadesk/jpki/jpkitest"
+)
+
+type clock struct {
+	mu sync.Mutex
+	d  time.Duration
+}
+
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return time.Now().Add(c.d) }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.d += d; c.mu.Unlock() }
+
+type site struct {
+	url   string
+	cl    *client.Client
+	clock *clock
+	shots string
+	pki   *testpki.Set
+}
+
+// newSite serves the API and the page in-process with the real verify.
+func newSite(t *testing.T) *site {
+	t.Helper()
+	pki := testpki.Get(t)
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ck := &clock{}
+	ts := httptest.NewServer(nil)
+	t.Cleanup(ts.Close)
+	log := slog.New(slog.DiscardHandler)
+	svc, err := booking.NewService(booking.Config{Store: st, Verifier: pki.Verifier(), ServiceID: ts.URL,
+		ServiceName: "施設予約システム", AllowOnePIN: true, Now: ck.Now, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := server.New(svc, server.Options{BaseURL: ts.URL, Logger: log})
+	web.New(svc, ts.URL, log).Register(api)
+	ts.Config.Handler = api
+	cl, err := client.New(ts.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shots := os.Getenv("BOOKING_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	os.MkdirAll(shots, 0o755)
+	return &site{url: ts.URL, cl: cl, clock: ck, shots: shots, pki: pki}
+}
+
+func (s *site) shot(t *testing.T, p *chromium.Page, name string) {
+	t.Helper()
+	p.Screenshot(filepath.Join(s.shots, name+".png"))
+}
+
+func wantText(t *testing.T, p *chromium.Page, sel, want string) {
+	t.Helper()
+	if got := p.Text(sel); !strings.Contains(got, want) {
+		t.Errorf("%s = %q, want it to contain %q", sel, got, want)
+	}
+}
+
+// toForm opens the form, fills it, chooses マイナンバーカード and returns
+// the session code the page shows.
+func (s *site) toForm(t *testing.T, p *chromium.Page, shots bool) booking.Code {
+	t.Helper()
+	p.Navigate(s.url + "/")
+	if shots {
+		s.shot(t, p, "01-top")
+	}
+	p.Click("#register")
+	p.WaitLoaded()
+	p.WaitFor(`document.getElementById("agree")`)
+	if shots {
+		s.shot(t, p, "02-agree")
+	}
+	p.Click("#agree")
+	p.WaitLoaded()
+	p.WaitFor(`document.getElementById("m_card")`)
+	wantText(t, p, "#steps li.now", "1 基本情報入力")
+	if shots {
+		s.shot(t, p, "03-form")
+	}
+	p.Type("#login_id", "tarou1234567")
+	p.Type("#password", "himitsu99")
+	p.Type("#phone", "080-0123-4567")
+	p.Click("#m_card")
+	p.WaitFor(`document.getElementById("code") && document.getElementById("qr").naturalWidth > 0`)
+	code, err := booking.ParseCode(p.Text("#code"))
+	if err != nil {
+		t.Fatalf("page code %q: %v", p.Text("#code"), err)
+	}
+	var href string
+	p.Eval(`document.getElementById("launch").getAttribute("href")`, &href)
+	ref, err := booking.ParseRef(href, "")
+	if err != nil || ref.Code != code || ref.Service != s.url || !strings.HasPrefix(href, "mynadesk://session?") {
+		t.Fatalf("【アプリを起動する】 href %q: %+v %v", href, ref, err)
+	}
+	wantText(t, p, "#launch", "アプリを起動する")
+	if shots {
+		s.shot(t, p, "04-card-chosen")
+	}
+	return code
+}
+
+// toCard goes from a form with step 1 done to the card check page.
+func (s *site) toCard(t *testing.T, p *chromium.Page, code booking.Code, shots bool) {
+	t.Helper()
+	if _, err := s.cl.PutAttributes(context.Background(), code, testpki.Attributes(testpki.Hanako)); err != nil {
+		t.Fatal(err)
+	}
+	p.Click("#reflect")
+	p.WaitFor(`document.getElementById("readdone")`)
+	wantText(t, p, "#readdone", "マイナンバーカードの読み取りが完了しました。")
+	if got := p.Text("#a_name"); got != "公的　花子" {
+		t.Errorf("氏名 after 【情報を反映する】 = %q", got)
+	}
+	if got := p.Text("#a_birth"); got != "2000/1/1(土)" {
+		t.Errorf("生年月日 after 【情報を反映する】 = %q", got)
+	}
+	if shots {
+		s.shot(t, p, "06-reflected")
+	}
+	p.Click("#confirm")
+	p.WaitLoaded()
+	p.WaitFor(`document.getElementById("tocard")`)
+	wantText(t, p, "#steps li.now", "2 確認")
+	wantText(t, p, "main", "まだ確定していません! 内容を確認してください。")
+	wantText(t, p, "#c_name", "公的　花子")
+	if shots {
+		s.shot(t, p, "07-confirm")
+	}
+	p.Click("#tocard")
+	p.WaitLoaded()
+	p.WaitFor(`document.getElementById("notice")`)
+	wantText(t, p, "#notice", "注意事項の確認項目にチェックを入れてください。")
+	p.Click("#notice_cb")
+	p.Click("#tocard")
+	p.WaitLoaded()
+	p.WaitFor(`document.getElementById("complete")`)
+	wantText(t, p, "#steps li.now", "3 マイナンバーカード確認")
+	wantText(t, p, "#code", code.Display())
+	if shots {
+		s.shot(t, p, "08-card")
+	}
+}
+
+// sign is mynadesk's step 2 in-process: fetch the content, sign it with
+// card, upload.
+func (s *site) sign(t *testing.T, code booking.Code, card *jpkitest.PKI) booking.Result {
+	t.Helper()
+	ctx := context.Background()
+	content, err := s.cl.Content(ctx, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(content), "login-id: tarou1234567\n") {
+		t.Fatalf("content lacks the login ID: %q", content)
+	}
+	res, err := s.cl.PutSignature(ctx, code, testpki.Sign(t, card, content))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestRegistrationSuccess(t *testing.T) {
+	s := newSite(t)
+	p := chromium.Start(t).NewPage(t)
+	code := s.toForm(t, p, true)
+
+	// 【情報を反映する】 before the app has read the card.
+	p.Click("#reflect")
+	p.WaitFor(`document.getElementById("reflecterr")`)
+	wantText(t, p, "#reflecterr", "情報の取得に失敗しました。アプリで読み取りが完了してから「情報を反映する」を押してください。")
+	s.shot(t, p, "05-reflect-error")
+
+	s.toCard(t, p, code, true)
+
+	// 【完了する】 before the signature arrived.
+	p.Click("#complete")
+	p.WaitLoaded()
+	p.WaitFor(`document.getElementById("error")`)
+	wantText(t, p, "#error", assets.Lookup(assets.CodeNotSigned).Title.JA)
+	s.shot(t, p, "09-not-signed")
+
+	if res := s.sign(t, code, s.pki.Valid); res.Outcome != booking.OutcomeValid {
+		t.Fatalf("signature: %+v", res)
+	}
+	p.Click("#complete")
+	p.WaitLoaded()
+	p.WaitFor(`document.getElementById("done")`)
+	wantText(t, p, "#done", "アカウントが作成されました。")
+	wantText(t, p, "#steps li.now", "4 完了")
+	s.shot(t, p, "10-done")
+}
+
+func TestRegistrationFailures(t *testing.T) {
+	s := newSite(t)
+	b := chromium.Start(t)
+	for _, tc := range []struct {
+		name  string
+		card  *jpkitest.PKI
+		title string
+		msg   string
+	}{
+		{"11-code21", s.pki.Expired, "失効済みのマイナンバーカードの可能性があります。(Code: 21)", "証明書の有効期限が切れています。マイナンバーカードを更新の上、再度、署名確認を行ってください。"},
+		{"12-code23", s.pki.Revoked, "失効済みのマイナンバーカードの可能性があります。(Code: 23)", "証明書が失効されています。マイナンバーカードを更新の上、再度、署名確認を行ってください。"},
+		{"13-mismatch", s.pki.Other, "入力された利用者情報と読み取られたカードの情報が一致しません", "本人確認の際に読み取った情報と異なるマイナンバーカードを使用されている可能性があります。"},
+	} {
+		p := b.NewPage(t)
+		code := s.toForm(t, p, false)
+		s.toCard(t, p, code, false)
+		s.sign(t, code, tc.card)
+		p.Click("#complete")
+		p.WaitLoaded()
+		p.WaitFor(`document.getElementById("error")`)
+		wantText(t, p, "#error", tc.title)
+		wantText(t, p, "#error", tc.msg)
+		s.shot(t, p, tc.name)
+		// The manual: sign again with the right card, and the page completes.
+		if tc.name == "13-mismatch" {
+			if res := s.sign(t, code, s.pki.Valid); res.Outcome != booking.OutcomeValid {
+				t.Fatalf("re-sign: %+v", res)
+			}
+			p.Click("#complete")
+			p.WaitLoaded()
+			p.WaitFor(`document.getElementById("done")`)
+		}
+	}
+
+	// Revocation not checkable → "other": try again later.
+	// An expired session: the page says to start again.
+	p := b.NewPage(t)
+	code := s.toForm(t, p, false)
+	s.toCard(t, p, code, false)
+	s.clock.Add(booking.DefaultTTL + time.Second)
+	p.Click("#complete")
+	p.WaitLoaded()
+	p.WaitFor(`document.getElementById("error")`)
+	wantText(t, p, "#error", assets.Lookup(assets.CodeSessionExpired).Title.JA)
+	s.shot(t, p, "14-expired")
+}

@@ -1,0 +1,253 @@
+// Command bookingd is the reference booking-service endpoint: the session
+// protocol for mynadesk, the account registration page, and the signature
+// check through package verify.
+//
+//	bookingd --listen 127.0.0.1:8080 [--db sqlite:PATH|postgres://…] --roots FILE… [--crl FILE…] [--ocsp URL]
+//
+// Every flag can also be set in a config file (--config, YAML/TOML/JSON) or
+// the environment as MYNADESK_BOOKINGD_<FLAG> (dashes as underscores).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+
+	"github.com/mynadesk/mynadesk/booking"
+	"github.com/mynadesk/mynadesk/booking/postgres"
+	"github.com/mynadesk/mynadesk/booking/server"
+	"github.com/mynadesk/mynadesk/booking/sqlite"
+	"github.com/mynadesk/mynadesk/booking/verifier"
+	"github.com/mynadesk/mynadesk/booking/web"
+	"github.com/mynadesk/mynadesk/verify"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stderr))
+}
+
+// config is bookingd's configuration after flags, environment and file.
+type config struct {
+	Listen, DB, BaseURL, ServiceID, ServiceName string
+	Roots, CRL                                  []string
+	RootsMode, OCSP, TLSCert, TLSKey, LogLevel  string
+	AllowOnePIN                                 bool
+	TTL, Keep, ShutdownGrace                    time.Duration
+}
+
+func loadConfig(args []string, stderr io.Writer) (*config, error) {
+	fs := pflag.NewFlagSet("bookingd", pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.String("config", "", "config file (YAML, TOML or JSON)")
+	fs.String("listen", "127.0.0.1:8080", "address to listen on")
+	fs.String("db", "sqlite:bookingd.db", "session store: sqlite:PATH or postgres://…")
+	fs.StringSlice("roots", nil, "trust roots: PEM/DER files of the JPKI signing CAs")
+	fs.String("roots-mode", "production", "production (J-LIS roots, production policy) or test (test cards, virtual card)")
+	fs.StringSlice("crl", nil, "CRL files of the signing CAs")
+	fs.String("ocsp", "", "OCSP responder URL (asked before the CRL)")
+	fs.String("base-url", "", "public base URL of this service (default http://LISTEN)")
+	fs.String("service-id", "", "the service's identity in the content to sign (default the base URL)")
+	fs.String("service-name", "施設予約システム", "the service's name shown by mynadesk")
+	fs.Bool("allow-one-pin", false, "offer the one-PIN variant (attributes from the certificate)")
+	fs.Duration("ttl", booking.DefaultTTL, "session lifetime")
+	fs.Duration("keep", 24*time.Hour, "how long expired sessions are kept before deletion")
+	fs.Duration("shutdown-grace", 30*time.Second, "time accepted requests get to finish on shutdown")
+	fs.String("tls-cert", "", "TLS certificate file (serve HTTPS)")
+	fs.String("tls-key", "", "TLS key file")
+	fs.String("log-level", "info", "debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	v := viper.New()
+	v.SetEnvPrefix("MYNADESK_BOOKINGD")
+	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
+	v.AutomaticEnv()
+	if err := v.BindPFlags(fs); err != nil {
+		return nil, err
+	}
+	if f := v.GetString("config"); f != "" {
+		v.SetConfigFile(f)
+		if err := v.ReadInConfig(); err != nil {
+			return nil, fmt.Errorf("config file: %w", err)
+		}
+	}
+	c := &config{Listen: v.GetString("listen"), DB: v.GetString("db"), BaseURL: v.GetString("base-url"),
+		ServiceID: v.GetString("service-id"), ServiceName: v.GetString("service-name"),
+		Roots: v.GetStringSlice("roots"), CRL: v.GetStringSlice("crl"), RootsMode: v.GetString("roots-mode"),
+		OCSP: v.GetString("ocsp"), TLSCert: v.GetString("tls-cert"), TLSKey: v.GetString("tls-key"),
+		LogLevel: v.GetString("log-level"), AllowOnePIN: v.GetBool("allow-one-pin"), TTL: v.GetDuration("ttl"),
+		Keep: v.GetDuration("keep"), ShutdownGrace: v.GetDuration("shutdown-grace")}
+	if len(c.Roots) == 0 {
+		return nil, errors.New("no trust roots: give --roots with the JPKI signing CA certificates")
+	}
+	return c, nil
+}
+
+func openStore(ctx context.Context, db string) (booking.Store, error) {
+	switch {
+	case strings.HasPrefix(db, "sqlite:"):
+		return sqlite.Open(ctx, strings.TrimPrefix(db, "sqlite:"))
+	case strings.HasPrefix(db, "postgres://"), strings.HasPrefix(db, "postgresql://"):
+		return postgres.Open(ctx, db)
+	}
+	return nil, fmt.Errorf("--db %q: want sqlite:PATH or postgres://…", db)
+}
+
+func run(ctx context.Context, args []string, stderr io.Writer) int {
+	c, err := loadConfig(args, stderr)
+	if errors.Is(err, pflag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "bookingd: %v\n", err)
+		return 2
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		fmt.Fprintf(stderr, "bookingd: --log-level: %v\n", err)
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if err := serve(ctx, c, log); err != nil {
+		fmt.Fprintf(stderr, "bookingd: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func serve(ctx context.Context, c *config, log *slog.Logger) error {
+	mode := verify.Production
+	switch c.RootsMode {
+	case "production":
+	case "test":
+		mode = verify.Test
+	default:
+		return fmt.Errorf("--roots-mode %q: want production or test", c.RootsMode)
+	}
+	roots, err := verify.LoadRoots(mode, c.Roots...)
+	if err != nil {
+		return err
+	}
+	var checkers []verify.RevocationChecker
+	if c.OCSP != "" {
+		checkers = append(checkers, &verify.OCSPChecker{URL: c.OCSP})
+	}
+	if len(c.CRL) > 0 {
+		idx := verify.NewCRLIndex(roots)
+		for _, f := range c.CRL {
+			info, err := idx.AddFile(f)
+			if err != nil {
+				return err
+			}
+			log.Info("CRL loaded", "file", f, "info", fmt.Sprintf("%+v", info))
+		}
+		checkers = append(checkers, idx)
+	}
+	if len(checkers) == 0 {
+		log.Warn("no --crl or --ocsp: every signature check will fail with Code 30 (revocation not checked)")
+	}
+
+	ln, err := net.Listen("tcp", c.Listen)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	scheme := "http"
+	if c.TLSCert != "" {
+		scheme = "https"
+	}
+	base := c.BaseURL
+	if base == "" {
+		base = scheme + "://" + ln.Addr().String()
+	}
+	if base, err = booking.ServiceURL(base); err != nil {
+		return err
+	}
+	if c.ServiceID == "" {
+		c.ServiceID = base
+	}
+
+	store, err := openStore(ctx, c.DB)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	svc, err := booking.NewService(booking.Config{Store: store,
+		Verifier:  &verifier.Verifier{Roots: roots, Revocation: checkers, Logger: log},
+		ServiceID: c.ServiceID, ServiceName: c.ServiceName, AllowOnePIN: c.AllowOnePIN, TTL: c.TTL, Logger: log})
+	if err != nil {
+		return err
+	}
+	api := server.New(svc, server.Options{BaseURL: base, Logger: log})
+	web.New(svc, base, log).Register(api)
+
+	hs := &http.Server{
+		Handler:           api,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		// Long enough for an OCSP round trip inside a signature upload.
+		WriteTimeout:   60 * time.Second,
+		IdleTimeout:    90 * time.Second,
+		MaxHeaderBytes: 16 << 10,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	go janitor(ctx, svc, c.Keep, log)
+
+	errc := make(chan error, 1)
+	go func() {
+		if c.TLSCert != "" {
+			errc <- hs.ServeTLS(ln, c.TLSCert, c.TLSKey)
+		} else {
+			errc <- hs.Serve(ln)
+		}
+	}()
+	log.Info("bookingd listening", "addr", ln.Addr().String(), "base_url", base, "db", strings.SplitN(c.DB, ":", 2)[0],
+		"roots_mode", mode.String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Stop taking new work, let accepted uploads finish and be stored.
+	log.Info("bookingd shutting down")
+	api.Drain()
+	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownGrace)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("bookingd stopped")
+	return nil
+}
+
+// janitor deletes sessions expired for longer than keep, once a minute.
+func janitor(ctx context.Context, svc *booking.Service, keep time.Duration, log *slog.Logger) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := svc.Cleanup(ctx, keep); err != nil {
+				log.Warn("cleanup", "err", err)
+			} else if n > 0 {
+				log.Info("cleanup", "deleted", n)
+			}
+		}
+	}
+}
