@@ -76,9 +76,27 @@ func (c *conn) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
 	var out []byte
 	err := c.call(ctx, "transmit", func() (err error) {
 		out, err = c.h.Transmit(apdu)
+		if err == nil && len(out) < 2 {
+			// Some drivers (vpcd among them) answer a card that vanished
+			// mid-command with an empty response instead of an error: ask
+			// the service whether the card is still there.
+			err = c.present()
+		}
 		return err
 	})
 	return out, err
+}
+
+// present reports an error when the card has left the reader.
+func (c *conn) present() error {
+	st, err := c.h.Status()
+	if err != nil {
+		return err
+	}
+	if st.State&scard.Present == 0 {
+		return scard.ErrRemovedCard
+	}
+	return nil
 }
 
 // Begin starts a transaction; it waits while another application holds one.

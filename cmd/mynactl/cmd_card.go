@@ -74,25 +74,18 @@ func runStatus(ctx context.Context, e *env, fs *flag.FlagSet, args []string) err
 			return err
 		}
 		if e.json {
-			return e.printJSON(statusJSON{Reader: r.Name, Status: st})
-		}
-		w := e.stdout
-		fmt.Fprintf(w, "reader:   %s\natr:      %s (%s)\nkind:     %s %s\n", r.Name, st.ATR, st.Protocol, st.KindName, st.Token)
-		for _, p := range st.PINs {
-			fmt.Fprintf(w, "pin %-6s %d/%d  %s\n", p.Name+":", p.TriesLeft, p.MaxTries, assets.PINName[p.Name].In(e.lang))
-		}
-		if a := st.AuthCert; a != nil {
-			switch {
-			case a.NeedsPIN:
-				fmt.Fprintln(w, "auth cert: protected by the auth PIN")
-			case a.Error != "":
-				fmt.Fprintf(w, "auth cert: unreadable: %s\n", a.Error)
-			default:
-				fmt.Fprintf(w, "auth cert: valid %s – %s, expired: %v\n", a.NotBefore.Format(time.DateOnly), a.NotAfter.Format(time.DateOnly), a.Expired)
+			if err := e.printJSON(statusJSON{Reader: r.Name, Status: st}); err != nil {
+				return err
 			}
+		} else {
+			e.printStatus(r, st)
 		}
 		if !st.Supported {
-			return &card.UnsupportedCardError{Kind: st.Kind, Label: st.Token}
+			err := &card.UnsupportedCardError{Kind: st.Kind, Label: st.Token}
+			if e.json { // the status above already says so; keep stdout one JSON document
+				return &exitCodeError{code: exitCard, err: err, quiet: true}
+			}
+			return err
 		}
 		return nil
 	})
@@ -161,4 +154,23 @@ func runCert(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error
 func signRaw(ctx context.Context, e *env, c *card.Card, key card.KeyID, content []byte) ([]byte, error) {
 	digest := sha256.Sum256(content)
 	return c.SignDigest(ctx, key, e.prompt(), crypto.SHA256, digest[:])
+}
+
+// printStatus writes the status for a person to read.
+func (e *env) printStatus(r card.ReaderState, st card.Status) {
+	w := e.stdout
+	fmt.Fprintf(w, "reader:   %s\natr:      %s (%s)\nkind:     %s %s\n", r.Name, st.ATR, st.Protocol, st.KindName, st.Token)
+	for _, p := range st.PINs {
+		fmt.Fprintf(w, "pin %-6s %d/%d  %s\n", p.Name+":", p.TriesLeft, p.MaxTries, assets.PINName[p.Name].In(e.lang))
+	}
+	if a := st.AuthCert; a != nil {
+		switch {
+		case a.NeedsPIN:
+			fmt.Fprintln(w, "auth cert: protected by the auth PIN")
+		case a.Error != "":
+			fmt.Fprintf(w, "auth cert: unreadable: %s\n", a.Error)
+		default:
+			fmt.Fprintf(w, "auth cert: valid %s – %s, expired: %v\n", a.NotBefore.Format(time.DateOnly), a.NotAfter.Format(time.DateOnly), a.Expired)
+		}
+	}
 }

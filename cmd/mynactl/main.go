@@ -89,8 +89,9 @@ type env struct {
 
 // exitError carries a specific exit status for errors that are not card errors.
 type exitCodeError struct {
-	code int
-	err  error
+	code  int
+	err   error
+	quiet bool // already reported on stdout; only the exit status is left
 }
 
 func (e *exitCodeError) Error() string { return e.err.Error() }
@@ -171,11 +172,20 @@ func usage(w io.Writer) {
 
 // parse parses a command's flags and checks the positional argument count.
 func (e *env) parse(fs *flag.FlagSet, args []string, minPos, maxPos int) ([]string, error) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
+	// Flags may come after positional arguments (`cert sign --pin-stdin`).
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, &exitCodeError{code: exitUsage, err: err}
 		}
-		return nil, &exitCodeError{code: exitUsage, err: err}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
 	if e.verbose {
 		e.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -185,7 +195,6 @@ func (e *env) parse(fs *flag.FlagSet, args []string, minPos, maxPos int) ([]stri
 	} else {
 		return nil, usageErr("--lang must be ja or en")
 	}
-	pos := fs.Args()
 	if len(pos) < minPos || len(pos) > maxPos {
 		return nil, usageErr("%s: wrong number of arguments (%d)", fs.Name(), len(pos))
 	}

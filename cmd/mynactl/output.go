@@ -73,6 +73,9 @@ func exitStatus(err error, code assets.Code) int {
 // returns the exit status. Usage errors print as they are.
 func (e *env) fail(err error) int {
 	var ee *exitCodeError
+	if errors.As(err, &ee) && ee.quiet {
+		return ee.code
+	}
 	if errors.As(err, &ee) && ee.code == exitUsage {
 		fmt.Fprintf(e.stderr, "mynactl: %v\n", err)
 		return exitUsage
