@@ -76,7 +76,9 @@ type UploadError struct {
 	Err     error
 }
 
-func (e *UploadError) Error() string { return "booking: uploading the signature failed: " + e.Err.Error() }
+func (e *UploadError) Error() string {
+	return "booking: uploading the signature failed: " + e.Err.Error()
+}
 
 // Unwrap returns the cause.
 func (e *UploadError) Unwrap() error { return e.Err }
