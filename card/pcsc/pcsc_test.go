@@ -1,0 +1,127 @@
+package pcsc_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/mynadesk/mynadesk/card"
+	"github.com/mynadesk/mynadesk/card/pcsc"
+	"github.com/mynadesk/mynadesk/card/sim"
+	"github.com/mynadesk/mynadesk/internal/pcsctest"
+	"github.com/mynadesk/mynadesk/jpki/jpkitest"
+)
+
+func newCard(t *testing.T) *sim.Card {
+	t.Helper()
+	h := jpkitest.Holder{Name: "公的\u3000太郎", Address: "大阪府架空市見本町１", Birth: "19800202", Sex: "1"}
+	p, err := jpkitest.NewPKI(jpkitest.PKIOptions{Holder: h, Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := sim.NewCard(sim.NewProfile(h, p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestWaitForInsertionAndRemoval(t *testing.T) {
+	pcsctest.Lock(t)
+	sys, err := pcsc.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sys.Close()
+	c := newCard(t)
+
+	// Nothing inserted: the wait ends with the context, promptly.
+	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	start := time.Now()
+	_, err = card.WaitForCard(ctx, sys, pcsctest.Readers[0])
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 2*time.Second {
+		t.Fatalf("empty wait: %v after %v", err, time.Since(start))
+	}
+
+	got := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		r, err := card.WaitForCard(ctx, sys, "")
+		if err == nil && r.Name != pcsctest.Readers[0] {
+			err = errors.New("wrong reader " + r.Name)
+		}
+		got <- err
+	}()
+	time.Sleep(300 * time.Millisecond)
+	remove := pcsctest.Insert(t, 0, c, sim.ServeOptions{})
+	if err := <-got; err != nil {
+		t.Fatal(err)
+	}
+
+	gone := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		gone <- card.WaitForRemoval(ctx, sys, pcsctest.Readers[0])
+	}()
+	time.Sleep(200 * time.Millisecond)
+	remove()
+	if err := <-gone; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A transaction keeps other applications' APDUs out until it ends.
+func TestTransactionIsExclusive(t *testing.T) {
+	pcsctest.Lock(t)
+	pcsctest.Insert(t, 0, newCard(t), sim.ServeOptions{})
+	sys, err := pcsc.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sys.Close()
+	ctx := context.Background()
+	a, err := sys.Connect(ctx, pcsctest.Readers[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	other, err := pcsc.Open() // another application: its own context
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	b, err := other.Connect(ctx, pcsctest.Readers[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if a.Protocol() != "T=1" || len(a.ATR()) == 0 {
+		t.Fatalf("protocol %s atr %x", a.Protocol(), a.ATR())
+	}
+	if err := a.Begin(ctx); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- b.Begin(ctx) }()
+	select {
+	case err := <-done:
+		t.Fatalf("second transaction began while the first was open: %v", err)
+	case <-time.After(500 * time.Millisecond):
+	}
+	if err := a.End(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.End()
+	case <-time.After(5 * time.Second):
+		t.Fatal("second transaction never began")
+	}
+}
