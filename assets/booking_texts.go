@@ -7,6 +7,9 @@ const (
 	CodeSessionExpired Code = "S04" // the session's 10 minutes are over
 	CodeSessionCode    Code = "S05" // a typed session code is wrong (check character)
 	CodeSessionRef     Code = "S06" // not a code, https URL or mynadesk:// link
+	CodeSessionUnknown Code = "S07" // the service has no session with that code
+	CodeServiceDown    Code = "S08" // the booking service could not be reached
+	CodeSessionRefused Code = "S09" // the service refused a step (already done, out of order)
 )
 
 // BookingPage holds the texts of bookingd's account registration page,
@@ -106,5 +109,17 @@ func init() {
 			Title:    Text{"セッションを開けません", "Cannot open the session"},
 			Message:  Text{"セッションコード(XXXX-XXXX)、https:// で始まるURL、または mynadesk://session?… のリンクを指定してください。", "Give a session code (XXXX-XXXX), an https:// URL, or a mynadesk://session?… link."},
 			Remedies: []Text{{"予約サイトの画面の【アプリを起動する】を押すか、表示されたセッションコードを入力してください。", "Press 【アプリを起動する】 on the booking page, or type the session code it shows."}}},
+		Entry{Code: CodeSessionUnknown,
+			Title:    Text{"セッションが見つかりません", "Session not found"},
+			Message:  Text{"予約サイトにこのセッションコードの手続きがありません。画面に表示されているセッションコードと、接続先の予約サイトを確かめてください。", "The booking site has no procedure with this session code. Check the code on the page and the booking site this program connects to."},
+			Remedies: []Text{{"予約サイトの画面を再読み込みして、表示されたセッションコードでもう一度お試しください。", "Reload the booking page and try again with the code it shows."}}},
+		Entry{Code: CodeServiceDown,
+			Title:    Text{"予約サイトに接続できません", "Cannot reach the booking site"},
+			Message:  Text{"インターネット接続を確かめて、時間をおいてもう一度お試しください。署名済みの内容は送信が終わるまでこのパソコンのメモリーだけに保持されます。", "Check the Internet connection and try again later. A signature made is kept only in this computer's memory until it is sent."},
+			Remedies: []Text{{"解決しない場合は、予約サイトの窓口にお問い合わせください。", "If this keeps happening, contact the booking site's help desk."}}, Report: true},
+		Entry{Code: CodeSessionRefused,
+			Title:    Text{"予約サイトが手続きを受け付けませんでした", "The booking site refused the step"},
+			Message:  Text{"この手続きはすでに完了しているか、順番が異なります。予約サイトの画面の案内に従ってください。", "This step is already done or out of order. Follow the booking page."},
+			Remedies: []Text{{"最初からやり直す場合は、予約サイトの「アカウント登録」からお手続きください。", "To start again, begin from 「アカウント登録」 on the booking site."}}},
 	)
 }

@@ -40,6 +40,9 @@ type RefError struct {
 const RefExpected = "expected a session code (XXXX-XXXX), an https:// session URL, or a mynadesk://session?... link"
 
 func (e *RefError) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("booking: %s (%v); %s", e.Reason, e.Err, RefExpected)
+	}
 	return fmt.Sprintf("booking: %s; %s", e.Reason, RefExpected)
 }
 

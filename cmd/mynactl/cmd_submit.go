@@ -1,0 +1,212 @@
+package main
+
+// mynactl submit runs the resident's side of a booking session without the
+// GUI: fetch the session, read the 4 attributes (4-digit PIN), wait for the
+// page's 【マイナンバーカードの確認へ】, sign on the card (signing password),
+// upload, and print the service's verdict.
+//
+// Exit status, besides the common ones:
+//
+//	10  the signature check failed (Code 21, 23, mismatch S01, or another code)
+//	11  the session was refused: mistyped or unknown code, expired, already
+//	    done, not a session reference (S04–S07, S09)
+//	12  the booking service could not be reached (S08)
+
+import (
+	"context"
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/mynadesk/mynadesk/assets"
+	"github.com/mynadesk/mynadesk/booking"
+	"github.com/mynadesk/mynadesk/booking/client"
+	"github.com/mynadesk/mynadesk/booking/desktop"
+	"github.com/mynadesk/mynadesk/card"
+	"github.com/mynadesk/mynadesk/cms"
+)
+
+// Exit statuses of submit.
+const (
+	exitCheckFailed    = 10
+	exitSessionRefused = 11
+	exitServiceDown    = 12
+)
+
+func init() {
+	register(command{"submit", "run a booking session: read, sign, upload, print the verdict", runSubmit})
+	codeMappers = append(codeMappers, bookingCode)
+}
+
+// bookingCode maps booking errors into the catalogue.
+func bookingCode(err error) assets.Code {
+	var ce *booking.CodeError
+	var re *booking.RefError
+	var ae *client.APIError
+	var ne *client.NetworkError
+	var me *desktop.ModeError
+	switch {
+	case errors.As(err, &ce):
+		return assets.CodeSessionCode
+	case errors.As(err, &re), errors.As(err, &me):
+		return assets.CodeSessionRef
+	case errors.As(err, &ne):
+		return assets.CodeServiceDown
+	case errors.As(err, &ae):
+		switch ae.Code {
+		case booking.ECExpired:
+			return assets.CodeSessionExpired
+		case booking.ECNotFound:
+			return assets.CodeSessionUnknown
+		}
+		if ae.Status >= 500 {
+			return assets.CodeServiceDown
+		}
+		return assets.CodeSessionRefused
+	}
+	return ""
+}
+
+// submitStatus gives booking errors submit's exit statuses.
+func submitStatus(err error) error {
+	switch bookingCode(err) {
+	case "":
+		return err
+	case assets.CodeServiceDown:
+		return &exitCodeError{code: exitServiceDown, err: err}
+	}
+	return &exitCodeError{code: exitSessionRefused, err: err}
+}
+
+// cardReader reads the attributes with its own card connection.
+type cardReader struct{ e *env }
+
+func (r cardReader) ReadAttributes(ctx context.Context) (booking.Attributes, error) {
+	var a card.Attributes
+	err := r.e.withCard(ctx, func(ctx context.Context, c *card.Card, _ card.ReaderState) error {
+		var err error
+		a, err = c.ReadAttributes(ctx, r.e.prompt())
+		return err
+	})
+	return booking.Attributes{Name: a.Name, Address: a.Address, Birth: a.Birth, Sex: a.Sex}, err
+}
+
+// cardSigner signs with the signing key; one password entry covers
+// reading the certificate and signing.
+type cardSigner struct{ e *env }
+
+func (s cardSigner) SignContent(ctx context.Context, content []byte) ([]byte, error) {
+	var out []byte
+	err := s.e.withCard(ctx, func(ctx context.Context, c *card.Card, _ card.ReaderState) error {
+		return c.WithKey(ctx, card.KeySign, s.e.prompt(), func(cert *x509.Certificate, sg crypto.Signer) error {
+			var err error
+			out, err = cms.Sign(ctx, content, cert, sg, cms.Options{})
+			return err
+		})
+	})
+	return out, err
+}
+
+// submitJSON is what --json prints.
+type submitJSON struct {
+	Session string          `json:"session"`
+	Service string          `json:"service"`
+	Result  *booking.Result `json:"result"`
+	Title   string          `json:"title"`
+	Message string          `json:"message,omitempty"`
+}
+
+func runSubmit(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+	session := fs.String("session", "", "the session: code XXXX-XXXX, https URL, or mynadesk://session?… link")
+	service := fs.String("service", os.Getenv("MYNADESK_SERVICE"), "booking service URL for a typed code (env MYNADESK_SERVICE)")
+	onePIN := fs.Bool("one-pin", false, "signature only: the service takes the attributes from the certificate")
+	show := fs.Bool("show-content", false, "print the content to be signed on stderr before signing")
+	if _, err := e.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	if *session == "" {
+		return usageErr("submit: --session CODE|URL is required")
+	}
+	// A mistyped code is caught here, before any request.
+	ref, err := booking.ParseRef(*session, *service)
+	if err != nil {
+		return submitStatus(err)
+	}
+	cl, err := client.New(ref.Service, nil)
+	if err != nil {
+		return submitStatus(&booking.RefError{Input: ref.Service, Reason: err.Error(), Err: err})
+	}
+	f := &desktop.Flow{Client: cl, Reader: cardReader{e}, Signer: cardSigner{e}, OnePIN: *onePIN,
+		Progress: func(s desktop.Stage) {
+			if !e.json {
+				fmt.Fprintf(e.stderr, "mynactl: %s\n", stageText(s).In(e.lang))
+			}
+		}}
+	if *show {
+		f.ShowContent = func(c []byte) error { _, err := e.stderr.Write(c); return err }
+	}
+	res, err := f.Run(ctx, ref)
+	var ue *desktop.UploadError
+	if errors.As(err, &ue) {
+		// mynactl has no one to ask "retry?": the signature is dropped.
+		ue.Pending.Discard()
+	}
+	if err != nil {
+		return submitStatus(err)
+	}
+	title, msg := verdictText(res, e.lang)
+	if e.json {
+		if err := e.printJSON(submitJSON{Session: ref.Code.Display(), Service: ref.Service, Result: &res, Title: title, Message: msg}); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(e.stdout, title)
+		if msg != "" {
+			fmt.Fprintln(e.stdout, msg)
+		}
+	}
+	if res.Outcome != booking.OutcomeValid {
+		return &exitCodeError{code: exitCheckFailed, err: errors.New(title), quiet: true}
+	}
+	return nil
+}
+
+// verdictText is what the service's manual shows for a result.
+func verdictText(res booking.Result, lang assets.Lang) (title, msg string) {
+	if res.Outcome == booking.OutcomeValid {
+		return assets.Text{JA: "電子署名処理に成功しました。", EN: "The signature was accepted."}.In(lang), ""
+	}
+	code := assets.Code(res.Code)
+	switch {
+	case res.Outcome == booking.OutcomeMismatch:
+		code = assets.CodeSigMismatch
+	case code == "":
+		code = assets.CodeSigRevocationUnknown
+	}
+	ent := assets.Lookup(code)
+	if res.Outcome != booking.OutcomeMismatch {
+		ent.Title = assets.SigCheckTitle(code)
+	}
+	return ent.Title.In(lang), ent.Message.In(lang)
+}
+
+func stageText(s desktop.Stage) assets.Text {
+	switch s {
+	case desktop.StageSession:
+		return assets.Text{JA: "予約サイトに接続しています…", EN: "Connecting to the booking site…"}
+	case desktop.StageReading:
+		return assets.Text{JA: "マイナンバーカードを読み取っています(券面事項入力補助用暗証番号)…", EN: "Reading the card (4-digit input-helper PIN)…"}
+	case desktop.StageUploading:
+		return assets.Text{JA: "マイナンバーカードの読み込みに成功しました。情報を送信しています…", EN: "Card read. Sending the details…"}
+	case desktop.StageWaiting:
+		return assets.Text{JA: "予約サイトの画面で【情報を反映する】【確認】【マイナンバーカードの確認へ】を押してください…", EN: "On the booking page, press 【情報を反映する】, 【確認】 and 【マイナンバーカードの確認へ】…"}
+	case desktop.StageSigning:
+		return assets.Text{JA: "マイナンバーカードで署名しています(署名用電子証明書のパスワード)…", EN: "Signing on the card (signing password)…"}
+	case desktop.StageSending:
+		return assets.Text{JA: "署名を送信しています…", EN: "Sending the signature…"}
+	}
+	return assets.Text{JA: "完了しました。", EN: "Done."}
+}
