@@ -1,0 +1,80 @@
+// Package cardflow connects the card driver to the booking flow: it reads
+// the 4 attributes and makes the CMS signature on the card in the chosen
+// reader, opening a fresh connection for each operation so a card taken out
+// and put back between the steps is simply found again.
+package cardflow
+
+import (
+	"context"
+	"crypto"
+	"crypto/x509"
+	"log/slog"
+
+	"github.com/mynadesk/mynadesk/booking"
+	"github.com/mynadesk/mynadesk/card"
+	"github.com/mynadesk/mynadesk/cms"
+)
+
+// Source is the card side of a booking session.
+type Source struct {
+	// Open returns the PC/SC service (or a test double). The System is
+	// closed after each operation only when CloseSystem is set: a shared
+	// System (the desktop app's) is left open.
+	Open        func() (card.System, error)
+	CloseSystem bool
+	// Reader is the reader named in the settings; empty means the only
+	// reader holding a card.
+	Reader string
+	// Trace, if set, records the APDUs of every operation (PIN data is
+	// redacted by the driver).
+	Trace  *card.Trace
+	Logger *slog.Logger
+}
+
+// withCard opens the chosen card, runs fn and releases the connection.
+func (s *Source) withCard(ctx context.Context, fn func(c *card.Card) error) error {
+	sys, err := s.Open()
+	if err != nil {
+		return err
+	}
+	if s.CloseSystem {
+		defer sys.Close()
+	}
+	c, _, err := card.Open(ctx, sys, s.Reader, card.Options{Trace: s.Trace, Logger: s.Logger})
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return fn(c)
+}
+
+// ReadAttributes reads the 4 attributes with the 4-digit input-helper PIN,
+// asked through prompt. Nothing is returned unless the whole record was
+// read and parsed, so a card taken away mid-read uploads nothing.
+func (s *Source) ReadAttributes(ctx context.Context, prompt card.PINPrompt) (booking.Attributes, error) {
+	var a card.Attributes
+	err := s.withCard(ctx, func(c *card.Card) error {
+		var err error
+		a, err = c.ReadAttributes(ctx, prompt)
+		return err
+	})
+	if err != nil {
+		return booking.Attributes{}, err
+	}
+	return booking.Attributes{Name: a.Name, Address: a.Address, Birth: a.Birth, Sex: a.Sex}, nil
+}
+
+// SignContent signs content with the signing key: one entry of the signing
+// password covers reading the certificate and signing. The result is a DER
+// CMS SignedData with the content attached.
+func (s *Source) SignContent(ctx context.Context, content []byte, prompt card.PINPrompt) ([]byte, error) {
+	var out []byte
+	err := s.withCard(ctx, func(c *card.Card) error {
+		return c.WithKey(ctx, card.KeySign, prompt, func(cert *x509.Certificate, sg crypto.Signer) error {
+			var err error
+			out, err = cms.Sign(ctx, content, cert, sg, cms.Options{})
+			return err
+		})
+	})
+	return out, err
+}

@@ -1,0 +1,226 @@
+// Package testenv sets up what the desktop app's tests, screenshots and
+// benchmarks run against: virtual cards (fictional residents, valid,
+// expired and revoked signing certificates) in an in-process card.System,
+// and a real booking service (booking/server over SQLite) on a loopback
+// httptest server, with a page that confirms step 1 by itself.
+package testenv
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mynadesk/mynadesk/booking"
+	"github.com/mynadesk/mynadesk/booking/client"
+	"github.com/mynadesk/mynadesk/booking/server"
+	"github.com/mynadesk/mynadesk/booking/sqlite"
+	"github.com/mynadesk/mynadesk/booking/verifier"
+	"github.com/mynadesk/mynadesk/card"
+	"github.com/mynadesk/mynadesk/card/sim"
+	"github.com/mynadesk/mynadesk/jpki/jpkitest"
+	"github.com/mynadesk/mynadesk/ui/cardflow"
+	"github.com/mynadesk/mynadesk/ui/internal/simsys"
+	"github.com/mynadesk/mynadesk/verify"
+)
+
+// Fictional residents.
+var (
+	Hanako = jpkitest.Holder{Name: "公的　花子", Address: "東京都千代田区霞が関２－１－２", Birth: "20000101", Sex: "2"}
+	Taro   = jpkitest.Holder{Name: "公的　太郎", Address: "北海道札幌市中央区北１条西２－１", Birth: "19800405", Sex: "1"}
+)
+
+// The virtual cards' PINs.
+const (
+	HelperPIN = sim.DefaultHelperPIN
+	SignPIN   = sim.DefaultSignPIN
+)
+
+// Reader is the name of the test reader.
+const Reader = "Test Reader 00 00"
+
+// PKIs are Hanako's card with a valid, expired and revoked signing
+// certificate, and Taro's valid card. Made once per process: RSA key
+// generation is slow.
+type PKIs struct {
+	Valid, Expired, Revoked, Other *jpkitest.PKI
+	Roots                          *verify.Roots
+	CRL                            *verify.CRLIndex
+}
+
+var (
+	pkiOnce sync.Once
+	pkis    *PKIs
+	pkiErr  error
+)
+
+// GetPKIs returns the shared PKIs.
+func GetPKIs() (*PKIs, error) {
+	pkiOnce.Do(func() { pkis, pkiErr = buildPKIs() })
+	return pkis, pkiErr
+}
+
+func buildPKIs() (*PKIs, error) {
+	now := time.Now()
+	base, err := jpkitest.NewPKI(jpkitest.PKIOptions{Holder: Hanako, Now: now})
+	if err != nil {
+		return nil, err
+	}
+	s := &PKIs{Valid: base}
+	reuse := func(o jpkitest.PKIOptions) jpkitest.PKIOptions {
+		o.Now, o.SignCA, o.AuthCA = now, base.SignCA, base.AuthCA
+		o.SignKey, o.AuthKey = base.SignKey, base.AuthKey
+		return o
+	}
+	if s.Expired, err = jpkitest.NewPKI(reuse(jpkitest.PKIOptions{Holder: Hanako, SignExpired: true})); err != nil {
+		return nil, err
+	}
+	if s.Revoked, err = jpkitest.NewPKI(reuse(jpkitest.PKIOptions{Holder: Hanako, SignRevoked: true, RevokeReason: 3})); err != nil {
+		return nil, err
+	}
+	if s.Other, err = jpkitest.NewPKI(reuse(jpkitest.PKIOptions{Holder: Taro})); err != nil {
+		return nil, err
+	}
+	if s.Roots, err = verify.NewRoots(verify.Test, base.SignCA.Cert); err != nil {
+		return nil, err
+	}
+	s.CRL = verify.NewCRLIndex(s.Roots)
+	if _, err = s.CRL.Add(s.Revoked.CRL); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Env is one test environment.
+type Env struct {
+	PKIs   *PKIs
+	Sys    *simsys.System
+	Server *httptest.Server
+	// Page is a client for the page's side (create, confirm).
+	Page *client.Client
+	// Down makes the service answer 503 to every API request.
+	Down atomic.Bool
+	// Other makes the verifier answer "could not check" (Code 30).
+	Other atomic.Bool
+
+	store booking.Store
+}
+
+// New starts an environment; dir holds the SQLite file. Close stops it.
+func New(dir string) (*Env, error) {
+	p, err := GetPKIs()
+	if err != nil {
+		return nil, err
+	}
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "booking.db"))
+	if err != nil {
+		return nil, err
+	}
+	e := &Env{PKIs: p, Sys: simsys.New(Reader), store: st}
+	ts := httptest.NewServer(nil)
+	quiet := slog.New(slog.DiscardHandler)
+	v := &verifier.Verifier{Roots: p.Roots, Revocation: []verify.RevocationChecker{p.CRL}, Logger: quiet}
+	svc, err := booking.NewService(booking.Config{Store: st, Verifier: verdictHook{v, e}, ServiceID: ts.URL,
+		AllowOnePIN: true, Logger: quiet})
+	if err != nil {
+		ts.Close()
+		st.Close()
+		return nil, err
+	}
+	api := server.New(svc, server.Options{BaseURL: ts.URL, Logger: quiet})
+	ts.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if e.Down.Load() && strings.HasPrefix(r.URL.Path, "/api/") {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		api.ServeHTTP(w, r)
+	})
+	e.Server = ts
+	if e.Page, err = e.NewClient(ts.URL); err != nil {
+		e.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+type verdictHook struct {
+	booking.Verifier
+	e *Env
+}
+
+func (v verdictHook) Verify(ctx context.Context, req booking.VerifyRequest) (booking.Verdict, error) {
+	if v.e.Other.Load() {
+		return booking.Verdict{Outcome: booking.OutcomeOther, Code: "30"}, nil
+	}
+	return v.Verifier.Verify(ctx, req)
+}
+
+// Close stops the server and the store.
+func (e *Env) Close() {
+	e.Server.Close()
+	e.store.Close()
+}
+
+// NewClient is a booking client with short retries, as the app's
+// NewClient dependency.
+func (e *Env) NewClient(service string) (*client.Client, error) {
+	cl, err := client.New(service, nil)
+	if err != nil {
+		return nil, err
+	}
+	cl.MaxAttempts, cl.Backoff, cl.MaxBackoff = 2, time.Millisecond, time.Millisecond
+	return cl, nil
+}
+
+// Card makes a virtual card holding holder's data and the keys and
+// certificates of p, with tries left per PIN (nil: all at maximum).
+func Card(holder jpkitest.Holder, p *jpkitest.PKI, tries map[card.PIN]int) (*sim.Card, error) {
+	prof := sim.NewProfile(holder, p)
+	prof.TriesLeft = tries
+	return sim.NewCard(prof)
+}
+
+// Insert puts a card into the test reader.
+func (e *Env) Insert(c *sim.Card, f sim.Faults) { e.Sys.Insert(Reader, c, f) }
+
+// Source is the card side over the environment's readers.
+func (e *Env) Source() *cardflow.Source {
+	return &cardflow.Source{Open: func() (card.System, error) { return e.Sys, nil }, Logger: slog.New(slog.DiscardHandler)}
+}
+
+// Session creates a session as the registration page does and returns its
+// reference and page token.
+func (e *Env) Session(ctx context.Context, mode booking.Mode) (booking.Ref, string, error) {
+	cr, err := e.Page.Create(ctx, mode)
+	if err != nil {
+		return booking.Ref{}, "", err
+	}
+	ref, err := booking.ParseRef(cr.Link, "")
+	return ref, cr.PageToken, err
+}
+
+// ErrNeverRead is returned by Confirm when step 1 never arrived.
+var ErrNeverRead = errors.New("testenv: step 1 never arrived")
+
+// Confirm plays the resident on the page: once the attributes are in (or
+// at once for one-PIN), 【情報を反映する】【確認】【マイナンバーカードの確認へ】.
+func (e *Env) Confirm(ctx context.Context, ref booking.Ref, token string) error {
+	for {
+		pv, err := e.Page.PageView(ctx, ref.Code, token)
+		if err == nil && (pv.Attributes != nil || pv.Mode == booking.ModeOnePIN) {
+			_, err = e.Page.Confirm(ctx, ref.Code, token, "tarou1234567")
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ErrNeverRead
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}

@@ -1,0 +1,404 @@
+package vm
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/mynadesk/mynadesk/assets"
+	"github.com/mynadesk/mynadesk/booking"
+	"github.com/mynadesk/mynadesk/booking/client"
+	"github.com/mynadesk/mynadesk/booking/desktop"
+	"github.com/mynadesk/mynadesk/card"
+)
+
+// CardSource is the card side of a session (ui/cardflow.Source): each call
+// asks for its PIN through prompt, at most once.
+type CardSource interface {
+	ReadAttributes(ctx context.Context, prompt card.PINPrompt) (booking.Attributes, error)
+	SignContent(ctx context.Context, content []byte, prompt card.PINPrompt) ([]byte, error)
+}
+
+// Phase is where a session is, as the screens show it.
+type Phase int
+
+// Phases of a session.
+const (
+	PhaseIdle        Phase = iota // no session: the home screen
+	PhaseConnecting               // fetching the session from the service
+	PhasePreparing                // reading the PIN counter before asking
+	PhasePIN                      // asking the resident for a PIN
+	PhaseCard                     // the card works: カードを動かさずにお待ちください
+	PhaseUploading                // sending the attributes
+	PhaseWaitingPage              // step 1 done; the resident goes on on the page
+	PhaseSending                  // sending the signature
+	PhaseDone                     // the service's verdict is in
+	PhaseError                    // something stopped the session: Problem says what
+)
+
+var phaseNames = map[Phase]string{
+	PhaseIdle: "idle", PhaseConnecting: "connecting", PhasePreparing: "preparing", PhasePIN: "pin",
+	PhaseCard: "card", PhaseUploading: "uploading", PhaseWaitingPage: "waiting-page",
+	PhaseSending: "sending", PhaseDone: "done", PhaseError: "error",
+}
+
+func (p Phase) String() string { return phaseNames[p] }
+
+// Busy reports whether the phase has work in progress that Cancel stops.
+func (p Phase) Busy() bool {
+	switch p {
+	case PhaseConnecting, PhasePreparing, PhasePIN, PhaseCard, PhaseUploading, PhaseWaitingPage, PhaseSending:
+		return true
+	}
+	return false
+}
+
+// Verdict is the service's answer to the signature, with the manual's texts.
+type Verdict struct {
+	Outcome  booking.Outcome
+	Code     string
+	Title    assets.Text
+	Message  assets.Text
+	Remedies []assets.Text
+}
+
+// OK reports whether the service accepted the signature.
+func (v Verdict) OK() bool { return v.Outcome == booking.OutcomeValid }
+
+// VerdictOf turns a Result into what the resident is told (seed manual 000,
+// 3.2: Code 21, Code 23, another code, mismatch).
+func VerdictOf(r booking.Result) Verdict {
+	v := Verdict{Outcome: r.Outcome, Code: r.Code}
+	if r.Outcome == booking.OutcomeValid {
+		v.Title, v.Message = assets.UI.VerdictValid, assets.UI.VerdictValidNext
+		return v
+	}
+	code := assets.Code(r.Code)
+	switch {
+	case r.Outcome == booking.OutcomeMismatch:
+		code = assets.CodeSigMismatch
+	case code == "":
+		code = assets.CodeSigRevocationUnknown
+	}
+	e := assets.Lookup(code)
+	v.Title, v.Message, v.Remedies = e.Title, e.Message, e.Remedies
+	if r.Outcome != booking.OutcomeMismatch {
+		v.Title = assets.SigCheckTitle(code)
+	}
+	return v
+}
+
+// FlowState is one snapshot of a session for the screens.
+type FlowState struct {
+	Phase Phase
+	// Step is 1 (read the attributes) or 2 (sign); 0 before either.
+	Step int
+	Ref  booking.Ref
+	// PIN, TriesLeft and LastTry describe the PIN asked for (PhasePIN).
+	PIN       card.PIN
+	TriesLeft int
+	LastTry   bool
+	// ReadOK: step 1 succeeded (マイナンバーカードの読み込みに成功しました。).
+	ReadOK bool
+	// SignOK: the card signed (電子署名処理に成功しました。).
+	SignOK bool
+	// Content is what step 2 signs, shown before the signing password.
+	Content string
+	// Verdict is set in PhaseDone.
+	Verdict *Verdict
+	// Problem is set in PhaseError.
+	Problem *Problem
+	// PendingUpload: a signature is held in memory and can be sent again
+	// without the signing password.
+	PendingUpload bool
+}
+
+// FlowDeps is what a Flow needs.
+type FlowDeps struct {
+	Card CardSource
+	// NewClient returns a booking client for a service base URL.
+	NewClient func(service string) (*client.Client, error)
+	// Poll is the interval of waiting for the page (default 1 s).
+	Poll time.Duration
+}
+
+// Errors of SubmitPIN that the screen shows on the spot.
+var (
+	// ErrConfirmLastTry: the PIN has one try left and the resident has not
+	// confirmed using it.
+	ErrConfirmLastTry = errors.New("vm: the last try needs confirmation")
+	// ErrNotAsking: no PIN is being asked for.
+	ErrNotAsking = errors.New("vm: no PIN is being asked for")
+)
+
+// Flow is the view model of a booking session: both steps, the PIN
+// prompts, cancel, retry and forgetting everything.
+type Flow struct {
+	deps FlowDeps
+
+	mu        sync.Mutex
+	st        FlowState
+	gen       int // run generation: callbacks of older runs are ignored
+	cancel    context.CancelFunc
+	pinCh     chan []byte
+	pending   *desktop.Pending
+	listeners []func(FlowState)
+}
+
+// NewFlow returns an idle Flow.
+func NewFlow(d FlowDeps) *Flow { return &Flow{deps: d} }
+
+// OnChange registers fn to be told every new state.
+func (f *Flow) OnChange(fn func(FlowState)) {
+	f.mu.Lock()
+	f.listeners = append(f.listeners, fn)
+	f.mu.Unlock()
+}
+
+// State returns the current state.
+func (f *Flow) State() FlowState {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.st
+}
+
+// update changes the state of run gen and tells the listeners.
+func (f *Flow) update(gen int, fn func(s *FlowState)) {
+	f.mu.Lock()
+	if gen != f.gen {
+		f.mu.Unlock()
+		return
+	}
+	fn(&f.st)
+	st, ls := f.st, append([]func(FlowState){}, f.listeners...)
+	f.mu.Unlock()
+	for _, l := range ls {
+		l(st)
+	}
+}
+
+// Start runs the session at ref from where the service says it is.
+func (f *Flow) Start(ref booking.Ref) {
+	f.mu.Lock()
+	f.stopLocked()
+	f.gen++
+	gen := f.gen
+	ctx, cancel := context.WithCancel(context.Background())
+	f.cancel = cancel
+	f.pinCh = make(chan []byte)
+	pinCh := f.pinCh
+	prev := f.st
+	f.st = FlowState{Phase: PhaseConnecting, Ref: ref}
+	if prev.Ref == ref { // a retry keeps what the resident already achieved
+		f.st.ReadOK = prev.ReadOK
+	}
+	f.mu.Unlock()
+	f.update(gen, func(*FlowState) {})
+	go f.run(ctx, gen, ref, pinCh)
+}
+
+func (f *Flow) stopLocked() {
+	if f.cancel != nil {
+		f.cancel()
+		f.cancel = nil
+	}
+	if f.pending != nil {
+		f.pending.Discard()
+		f.pending = nil
+	}
+}
+
+func (f *Flow) run(ctx context.Context, gen int, ref booking.Ref, pinCh chan []byte) {
+	cl, err := f.deps.NewClient(ref.Service)
+	if err != nil {
+		f.fail(gen, &booking.RefError{Input: ref.Service, Reason: err.Error(), Err: err})
+		return
+	}
+	prompt := f.prompt(ctx, gen, pinCh)
+	df := &desktop.Flow{
+		Client: cl,
+		Reader: readerFunc(func(ctx context.Context) (booking.Attributes, error) {
+			return f.deps.Card.ReadAttributes(ctx, prompt)
+		}),
+		Signer: signerFunc(func(ctx context.Context, content []byte) ([]byte, error) {
+			return f.deps.Card.SignContent(ctx, content, prompt)
+		}),
+		Poll:     f.deps.Poll,
+		Progress: func(s desktop.Stage) { f.stage(gen, s) },
+		ShowContent: func(c []byte) error {
+			f.update(gen, func(s *FlowState) { s.Content = string(c) })
+			return nil
+		},
+	}
+	res, err := df.Run(ctx, ref)
+	f.finish(gen, res, err)
+}
+
+func (f *Flow) finish(gen int, res booking.Result, err error) {
+	var ue *desktop.UploadError
+	if errors.As(err, &ue) {
+		f.mu.Lock()
+		if gen == f.gen {
+			f.pending = ue.Pending
+		} else {
+			ue.Pending.Discard()
+		}
+		f.mu.Unlock()
+		f.update(gen, func(s *FlowState) { s.SignOK, s.PendingUpload = true, true })
+	}
+	if err != nil {
+		f.fail(gen, err)
+		return
+	}
+	v := VerdictOf(res)
+	f.update(gen, func(s *FlowState) {
+		s.Phase, s.Verdict, s.Problem, s.PendingUpload = PhaseDone, &v, nil, false
+		s.SignOK = true
+	})
+}
+
+func (f *Flow) fail(gen int, err error) {
+	p := ProblemOf(err)
+	f.update(gen, func(s *FlowState) {
+		s.Phase, s.Problem = PhaseError, p
+		if s.PendingUpload {
+			p.Retry = true
+		}
+	})
+}
+
+func (f *Flow) stage(gen int, st desktop.Stage) {
+	f.update(gen, func(s *FlowState) {
+		switch st {
+		case desktop.StageSession:
+			s.Phase = PhaseConnecting
+		case desktop.StageReading:
+			s.Phase, s.Step = PhasePreparing, 1
+		case desktop.StageUploading:
+			s.Phase, s.ReadOK = PhaseUploading, true
+		case desktop.StageWaiting:
+			s.Phase, s.Step = PhaseWaitingPage, 1
+		case desktop.StageSigning:
+			s.Phase, s.Step = PhasePreparing, 2
+		case desktop.StageSending:
+			s.Phase, s.SignOK = PhaseSending, true
+		}
+	})
+}
+
+// prompt is the PINPrompt the driver calls after reading the counter: it
+// shows the PIN screen and waits for SubmitPIN or Cancel.
+func (f *Flow) prompt(ctx context.Context, gen int, pinCh chan []byte) card.PINPrompt {
+	return func(p card.PIN, tries int) ([]byte, error) {
+		f.update(gen, func(s *FlowState) {
+			s.Phase, s.PIN, s.TriesLeft, s.LastTry = PhasePIN, p, tries, tries == 1
+			if p == card.PINSign {
+				s.Step = 2
+			} else {
+				s.Step = 1
+			}
+		})
+		select {
+		case pin := <-pinCh:
+			f.update(gen, func(s *FlowState) { s.Phase = PhaseCard })
+			return pin, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// SubmitPIN hands the typed PIN to the card. A PIN of the wrong shape is
+// refused here (a *card.PINFormatError) and never reaches the card; on the
+// last try it is refused with ErrConfirmLastTry unless confirmed. pin is
+// wiped in every case.
+func (f *Flow) SubmitPIN(pin []byte, confirmLastTry bool) error {
+	defer card.Wipe(pin)
+	f.mu.Lock()
+	st, ch := f.st, f.pinCh
+	f.mu.Unlock()
+	if st.Phase != PhasePIN || ch == nil {
+		return ErrNotAsking
+	}
+	norm, err := st.PIN.Normalize(pin)
+	if err != nil {
+		return err
+	}
+	if st.LastTry && !confirmLastTry {
+		card.Wipe(norm)
+		return ErrConfirmLastTry
+	}
+	select {
+	case ch <- norm: // the driver wipes it after use
+		return nil
+	case <-time.After(time.Second):
+		card.Wipe(norm)
+		return ErrNotAsking
+	}
+}
+
+// Cancel stops the session in progress. A PIN not yet sent costs no try.
+func (f *Flow) Cancel() {
+	f.mu.Lock()
+	c := f.cancel
+	f.mu.Unlock()
+	if c != nil {
+		c()
+	}
+}
+
+// Retry goes on after an error: a held signature is sent again without the
+// signing password; otherwise the session is taken up again from where the
+// service says it is (a half-read step 1 was never uploaded).
+func (f *Flow) Retry() {
+	f.mu.Lock()
+	p, st := f.pending, f.st
+	if p == nil {
+		f.mu.Unlock()
+		f.Start(st.Ref)
+		return
+	}
+	f.gen++
+	gen := f.gen
+	ctx, cancel := context.WithCancel(context.Background())
+	f.cancel = cancel
+	f.mu.Unlock()
+	f.update(gen, func(s *FlowState) { s.Phase, s.Problem = PhaseSending, nil })
+	go func() {
+		res, err := p.Upload(ctx)
+		if err != nil {
+			f.fail(gen, err)
+			return
+		}
+		f.mu.Lock()
+		if f.pending == p {
+			f.pending = nil
+		}
+		f.mu.Unlock()
+		f.finish(gen, res, nil)
+	}()
+}
+
+// Reset forgets the session: the run is stopped, a held signature is
+// discarded and the state is empty again (kiosk mode calls it after each
+// resident).
+func (f *Flow) Reset() {
+	f.mu.Lock()
+	f.stopLocked()
+	f.gen++
+	gen := f.gen
+	f.st = FlowState{}
+	f.mu.Unlock()
+	f.update(gen, func(*FlowState) {})
+}
+
+type readerFunc func(ctx context.Context) (booking.Attributes, error)
+
+func (r readerFunc) ReadAttributes(ctx context.Context) (booking.Attributes, error) { return r(ctx) }
+
+type signerFunc func(ctx context.Context, content []byte) ([]byte, error)
+
+func (s signerFunc) SignContent(ctx context.Context, content []byte) ([]byte, error) {
+	return s(ctx, content)
+}
