@@ -1,0 +1,134 @@
+// Package qr finds a booking session in a QR code: in an image file, a
+// clipboard image, or on this computer's screen (the registration page
+// shows the session's https URL as a QR code). Screen capture sits behind
+// the Capturer interface, so tests give it an image.
+package qr
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/gif" // image formats a resident may pick
+	_ "image/jpeg"
+	_ "image/png"
+	"io"
+	"os/exec"
+
+	"github.com/makiuchi-d/gozxing"
+	multiqr "github.com/makiuchi-d/gozxing/multi/qrcode"
+	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"github.com/mynadesk/mynadesk/booking"
+)
+
+// ErrNotFound says no QR code holding a session was found.
+var ErrNotFound = errors.New("qr: no session QR code found")
+
+// Decode returns the text of every QR code found in img.
+func Decode(img image.Image) ([]string, error) {
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		return nil, fmt.Errorf("qr: %w", err)
+	}
+	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
+	var out []string
+	if res, err := multiqr.NewQRCodeMultiReader().DecodeMultiple(bmp, hints); err == nil {
+		for _, r := range res {
+			out = append(out, r.GetText())
+		}
+	}
+	if len(out) == 0 {
+		// The multi reader misses some single codes the plain reader finds.
+		if r, err := qrcode.NewQRCodeReader().Decode(bmp, hints); err == nil {
+			out = append(out, r.GetText())
+		}
+	}
+	if len(out) == 0 {
+		return nil, ErrNotFound
+	}
+	return out, nil
+}
+
+// FindSession returns the first session reference among the QR codes in
+// img; defaultService is used for a bare code.
+func FindSession(img image.Image, defaultService string) (booking.Ref, error) {
+	texts, err := Decode(img)
+	if err != nil {
+		return booking.Ref{}, err
+	}
+	var first error
+	for _, t := range texts {
+		ref, err := booking.ParseRef(t, defaultService)
+		if err == nil {
+			return ref, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return booking.Ref{}, fmt.Errorf("%w: %w", ErrNotFound, first)
+}
+
+// FromReader decodes an image file's bytes (PNG, JPEG, GIF) and finds the
+// session in it.
+func FromReader(r io.Reader, defaultService string) (booking.Ref, error) {
+	img, _, err := image.Decode(r)
+	if err != nil {
+		return booking.Ref{}, fmt.Errorf("qr: not an image: %w", err)
+	}
+	return FindSession(img, defaultService)
+}
+
+// Capturer takes a picture of the screen.
+type Capturer interface {
+	Capture(ctx context.Context) (image.Image, error)
+}
+
+// Screen finds the session QR code on the screen.
+func Screen(ctx context.Context, c Capturer, defaultService string) (booking.Ref, error) {
+	img, err := c.Capture(ctx)
+	if err != nil {
+		return booking.Ref{}, err
+	}
+	return FindSession(img, defaultService)
+}
+
+// ImageCapturer is a Capturer that returns a fixed image (tests, and
+// screens captured by other means).
+type ImageCapturer struct{ Image image.Image }
+
+// Capture returns the image.
+func (c ImageCapturer) Capture(context.Context) (image.Image, error) {
+	if c.Image == nil {
+		return nil, errors.New("qr: no image")
+	}
+	return c.Image, nil
+}
+
+// CommandCapturer runs a command that writes a PNG or JPEG of the screen
+// to its standard output: on Linux/X11 ImageMagick's
+// `import -window root png:-`.
+type CommandCapturer struct {
+	Name string
+	Args []string
+}
+
+// X11 is the default capturer on Linux/X11.
+var X11 = CommandCapturer{Name: "import", Args: []string{"-window", "root", "png:-"}}
+
+// Capture runs the command.
+func (c CommandCapturer) Capture(ctx context.Context) (image.Image, error) {
+	var out, errb bytes.Buffer
+	cmd := exec.CommandContext(ctx, c.Name, c.Args...)
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("qr: screen capture with %s: %w (%s)", c.Name, err, bytes.TrimSpace(errb.Bytes()))
+	}
+	img, _, err := image.Decode(&out)
+	if err != nil {
+		return nil, fmt.Errorf("qr: screen capture with %s: %w", c.Name, err)
+	}
+	return img, nil
+}

@@ -1,0 +1,97 @@
+package settings_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/mynadesk/mynadesk/assets"
+	"github.com/mynadesk/mynadesk/ui/settings"
+)
+
+func TestDefaultsSaveLoad(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mynadesk", "settings.yaml")
+	st, s, err := settings.Load(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s != settings.Defaults {
+		t.Fatalf("fresh settings %+v, want %+v", s, settings.Defaults)
+	}
+	h, err := settings.HashAdminPIN("2468")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = settings.Settings{Service: "https://booking.example.jp", Reader: "R1", Lang: assets.EN, Kiosk: true,
+		IdleTimeout: 90 * time.Second, AdminPINHash: h}
+	if err := st.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("file: %v %v", fi, err)
+	}
+	_, got, err := settings.Load(path, nil)
+	if err != nil || got != s {
+		t.Fatalf("reloaded %+v, %v; want %+v", got, err, s)
+	}
+	raw, _ := os.ReadFile(path)
+	if strings.Contains(string(raw), "2468") {
+		t.Fatal("the administrator PIN is stored in clear")
+	}
+}
+
+func TestEnvAndFlagsOverride(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.yaml")
+	if err := os.WriteFile(path, []byte("service: https://file.example.jp\nlang: ja\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("MYNADESK_SERVICE", "https://env.example.jp")
+	t.Setenv("MYNADESK_IDLE_TIMEOUT", "45s")
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	settings.Flags(fs)
+	if err := fs.Parse([]string{"--lang", "en", "--kiosk"}); err != nil {
+		t.Fatal(err)
+	}
+	_, s, err := settings.Load(path, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Service != "https://env.example.jp" || s.Lang != assets.EN || !s.Kiosk || s.IdleTimeout != 45*time.Second {
+		t.Fatalf("settings %+v", s)
+	}
+}
+
+func TestInvalid(t *testing.T) {
+	for _, s := range []settings.Settings{
+		{Service: "http://booking.example.jp", Lang: assets.JA, IdleTimeout: time.Minute},
+		{Lang: "fr", IdleTimeout: time.Minute},
+		{Lang: assets.JA, IdleTimeout: time.Second},
+	} {
+		if err := s.Validate(); err == nil {
+			t.Errorf("%+v accepted", s)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "s.yaml")
+	os.WriteFile(path, []byte("lang: fr\n"), 0o600)
+	if _, _, err := settings.Load(path, nil); err == nil {
+		t.Fatal("invalid file accepted")
+	}
+}
+
+func TestAdminPIN(t *testing.T) {
+	h, err := settings.HashAdminPIN("1357")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !settings.CheckAdminPIN(h, "1357") || settings.CheckAdminPIN(h, "1358") || settings.CheckAdminPIN(h, "") {
+		t.Fatal("admin PIN check")
+	}
+	if !settings.CheckAdminPIN("", "") || settings.CheckAdminPIN("", "1") || settings.CheckAdminPIN("zz", "") {
+		t.Fatal("admin PIN without a hash")
+	}
+}
