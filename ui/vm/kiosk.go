@@ -1,0 +1,75 @@
+package vm
+
+import (
+	"sync"
+	"time"
+)
+
+// Kiosk is counter-kiosk behaviour: after an idle timeout, or when the
+// card leaves the reader while no card work is in progress, it calls Reset
+// so the app returns to the start and forgets the resident.
+type Kiosk struct {
+	reset func()
+
+	mu    sync.Mutex
+	on    bool
+	idle  time.Duration
+	timer *time.Timer
+	seq   int
+}
+
+// NewKiosk returns a disabled Kiosk that calls reset.
+func NewKiosk(reset func()) *Kiosk { return &Kiosk{reset: reset} }
+
+// Enable turns kiosk behaviour on or off with the given idle timeout.
+func (k *Kiosk) Enable(on bool, idle time.Duration) {
+	k.mu.Lock()
+	k.on, k.idle = on, idle
+	k.mu.Unlock()
+	k.Touch()
+}
+
+// Enabled reports whether kiosk behaviour is on.
+func (k *Kiosk) Enabled() bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.on
+}
+
+// Touch records input: the idle timer starts again.
+func (k *Kiosk) Touch() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.timer != nil {
+		k.timer.Stop()
+		k.timer = nil
+	}
+	k.seq++
+	if !k.on || k.idle <= 0 {
+		return
+	}
+	seq := k.seq
+	k.timer = time.AfterFunc(k.idle, func() {
+		k.mu.Lock()
+		fire := k.on && seq == k.seq
+		k.mu.Unlock()
+		if fire {
+			k.reset()
+		}
+	})
+}
+
+// CardRemoved is told when the card leaves the reader. While the card is
+// being worked on, the session shows its own error (13100) instead.
+func (k *Kiosk) CardRemoved(p Phase) {
+	switch p {
+	case PhasePreparing, PhaseCard:
+		return
+	}
+	if k.Enabled() {
+		k.reset()
+	}
+}
+
+// Stop turns the timer off.
+func (k *Kiosk) Stop() { k.Enable(false, 0) }
