@@ -311,9 +311,46 @@ func (x *CRLIndex) parseCRL(der []byte) (*crlSet, error) {
 		}
 	}
 	if !slices.IsSortedFunc(set.entries, cmpEntry) {
-		slices.SortFunc(set.entries, cmpEntry)
+		radixSort(set.entries)
 	}
 	return set, nil
+}
+
+// radixSort sorts entries by serial: LSD radix sort on 16-bit digits, four
+// passes at most (a pass whose digit is the same everywhere is skipped). On
+// a million entries it is several times faster than a comparison sort, for
+// one temporary copy of the slice.
+func radixSort(es []crlEntry) {
+	if len(es) < 256 {
+		slices.SortFunc(es, cmpEntry)
+		return
+	}
+	tmp := make([]crlEntry, len(es))
+	src, dst := es, tmp
+	var count [1 << 16]int
+	for shift := uint(0); shift < 64; shift += 16 {
+		clear(count[:])
+		for _, e := range src {
+			count[(e.serial>>shift)&0xffff]++
+		}
+		if count[(src[0].serial>>shift)&0xffff] == len(src) {
+			continue // every entry has this digit
+		}
+		pos := 0
+		for i, c := range count {
+			count[i] = pos
+			pos += c
+		}
+		for _, e := range src {
+			d := (e.serial >> shift) & 0xffff
+			dst[count[d]] = e
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &es[0] {
+		copy(es, src)
+	}
 }
 
 func cmpEntry(a, b crlEntry) int {

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -215,5 +216,27 @@ func TestCRLRefused(t *testing.T) {
 	x := f.crlIndex(t, future)
 	if _, err := x.CheckRevocation(t.Context(), f.base.SignCert, f.gen1.Cert, now); err == nil {
 		t.Error("CRL from the future accepted")
+	}
+}
+
+func TestRadixSort(t *testing.T) {
+	for _, n := range []int{0, 1, 255, 256, 10000} {
+		es := make([]crlEntry, n)
+		seed := uint64(n) + 1
+		for i := range es {
+			seed = seed*6364136223846793005 + 1442695040888963407
+			es[i] = crlEntry{serial: seed >> (seed % 40), info: uint64(i)}
+			if i%7 == 0 && i > 0 {
+				es[i].serial = es[i-1].serial // duplicates
+			}
+		}
+		want := slices.Clone(es)
+		slices.SortStableFunc(want, cmpEntry)
+		radixSort(es)
+		for i := range es {
+			if es[i].serial != want[i].serial {
+				t.Fatalf("n=%d: position %d: %x, want %x", n, i, es[i].serial, want[i].serial)
+			}
+		}
 	}
 }
