@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/mynadesk/mynadesk/booking"
 	"github.com/mynadesk/mynadesk/booking/client"
+	"github.com/mynadesk/mynadesk/booking/internal/testenv"
 	"github.com/mynadesk/mynadesk/booking/internal/testpki"
 	"github.com/mynadesk/mynadesk/booking/postgres"
 	"github.com/mynadesk/mynadesk/booking/server"
@@ -182,13 +182,7 @@ func BenchmarkFlowSQLite(b *testing.B) {
 }
 
 func BenchmarkFlowPostgres(b *testing.B) {
-	dsn := os.Getenv("BOOKING_POSTGRES_DSN")
-	if dsn == "" {
-		if os.Getenv("CI") != "" {
-			b.Fatal("BOOKING_POSTGRES_DSN is not set: run scripts/postgres.sh")
-		}
-		b.Skip("BOOKING_POSTGRES_DSN is not set: run scripts/postgres.sh")
-	}
+	dsn := testenv.PostgresDSN(b)
 	schema := fmt.Sprintf("booking_load_%d", rand.Int64())
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {

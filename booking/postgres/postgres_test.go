@@ -5,27 +5,17 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/mynadesk/mynadesk/booking"
 	"github.com/mynadesk/mynadesk/booking/internal/storetest"
+	"github.com/mynadesk/mynadesk/booking/internal/testenv"
 )
 
-// TestDSN returns the DSN of the test server (scripts/postgres.sh prints
-// it). Without one the test fails under CI and skips on a developer's
-// machine.
-func testDSN(t *testing.T) string {
-	dsn := os.Getenv("BOOKING_POSTGRES_DSN")
-	if dsn == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("BOOKING_POSTGRES_DSN is not set: run scripts/postgres.sh")
-		}
-		t.Skip("BOOKING_POSTGRES_DSN is not set: run scripts/postgres.sh")
-	}
-	return dsn
-}
+// testDSN is the test server's DSN (testenv: $BOOKING_POSTGRES_DSN, or
+// under CI the server scripts/postgres.sh starts).
+func testDSN(t *testing.T) string { return testenv.PostgresDSN(t) }
 
 // freshSchema makes a schema of its own for one test and returns a DSN that
 // uses it, so tests run side by side on one database.

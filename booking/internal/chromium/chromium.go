@@ -16,27 +16,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mynadesk/mynadesk/booking/internal/testenv"
 )
 
-// Find returns the Chromium binary: $CHROMIUM, else chromium or
-// chromium-browser on PATH. Without one a test fails under CI and skips on
-// a developer's machine.
-func Find(t testing.TB) string {
-	t.Helper()
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		return p
-	}
-	for _, n := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium not found: run scripts/chromium.sh")
-	}
-	t.Skip("chromium not found: run scripts/chromium.sh")
-	return ""
-}
+// Find returns the Chromium binary (see testenv.Chromium): under CI a
+// missing one is installed, on a developer's machine the test is skipped.
+func Find(t testing.TB) string { return testenv.Chromium(t) }
 
 // Browser is one headless Chromium process.
 type Browser struct {
