@@ -22,10 +22,11 @@ import (
 	"github.com/smallstep/pkcs7"
 )
 
-// MaxContentSize is the largest content Sign accepts: verify.MaxInputSize
-// leaves room for the certificate and the signer information around it, so
-// everything Sign makes can be verified.
-const MaxContentSize = 8 << 20
+// MaxContentSize is the largest content Sign accepts: 16 KiB under
+// verify.MaxInputSize (1 MiB), room for the certificate and the signer
+// information around attached content, so everything Sign makes can be
+// verified.
+const MaxContentSize = 1<<20 - 16<<10
 
 // Options change how Sign builds the SignedData.
 type Options struct {
