@@ -18,6 +18,7 @@ import (
 	"github.com/mynadesk/mynadesk/booking/internal/testpki"
 	"github.com/mynadesk/mynadesk/booking/server"
 	"github.com/mynadesk/mynadesk/booking/sqlite"
+	"github.com/mynadesk/mynadesk/booking/verifier"
 	"github.com/mynadesk/mynadesk/booking/web"
 	"github.com/mynadesk/mynadesk/jpki/jpkitest"
 )
@@ -39,9 +40,15 @@ type site struct {
 }
 
 // newSite serves the API and the page in-process with the real verify.
-func newSite(t *testing.T) *site {
+func newSite(t *testing.T) *site { return newSiteWith(t, nil) }
+
+// newSiteWith uses v as the verifier (the test PKI's with its CRL if nil).
+func newSiteWith(t *testing.T, v booking.Verifier) *site {
 	t.Helper()
 	pki := testpki.Get(t)
+	if v == nil {
+		v = pki.Verifier()
+	}
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "b.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +58,7 @@ func newSite(t *testing.T) *site {
 	ts := httptest.NewServer(nil)
 	t.Cleanup(ts.Close)
 	log := slog.New(slog.DiscardHandler)
-	svc, err := booking.NewService(booking.Config{Store: st, Verifier: pki.Verifier(), ServiceID: ts.URL,
+	svc, err := booking.NewService(booking.Config{Store: st, Verifier: v, ServiceID: ts.URL,
 		ServiceName: "施設予約システム", AllowOnePIN: true, Now: ck.Now, Logger: log})
 	if err != nil {
 		t.Fatal(err)
@@ -263,4 +270,69 @@ func TestRegistrationFailures(t *testing.T) {
 	p.WaitFor(`document.getElementById("error")`)
 	wantText(t, p, "#error", assets.Lookup(assets.CodeSessionExpired).Title.JA)
 	s.shot(t, p, "14-expired")
+}
+
+// Revocation that cannot be checked is "other": try again later, with the
+// code shown.
+func TestRegistrationCheckNotPossible(t *testing.T) {
+	pki := testpki.Get(t)
+	s := newSiteWith(t, &verifier.Verifier{Roots: pki.Roots}) // no CRL, no OCSP
+	p := chromium.Start(t).NewPage(t)
+	code := s.toForm(t, p, false)
+	s.toCard(t, p, code, false)
+	if res := s.sign(t, code, pki.Valid); res.Outcome != booking.OutcomeOther || res.Code != "30" {
+		t.Fatalf("result %+v", res)
+	}
+	p.Click("#complete")
+	p.WaitLoaded()
+	p.WaitFor(`document.getElementById("error")`)
+	wantText(t, p, "#error", "失効済みのマイナンバーカードの可能性があります。(Code: 30)")
+	wantText(t, p, "#error", "時間をおいて、再度、署名確認を行ってください。")
+	s.shot(t, p, "15-code30")
+}
+
+// The one-PIN variant: no step 1; the page shows the attributes from the
+// certificate at the end.
+func TestRegistrationOnePIN(t *testing.T) {
+	s := newSite(t)
+	p := chromium.Start(t).NewPage(t)
+	p.Navigate(s.url + "/register/form")
+	p.Type("#login_id", "hanako2000")
+	p.Type("#password", "himitsu99")
+	p.Click("#onepin")
+	p.Click("#m_card")
+	p.WaitFor(`document.getElementById("code") && document.getElementById("reflectbox").hidden`)
+	code, err := booking.ParseCode(p.Text("#code"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := s.cl.Session(context.Background(), code)
+	if err != nil || in.Mode != booking.ModeOnePIN {
+		t.Fatalf("session %+v %v", in, err)
+	}
+	wantText(t, p, "#cardsection", "読み取りアプリで署名を行います。")
+	if got := p.Text("#cardsection"); strings.Contains(got, "数字4桁") {
+		t.Errorf("one-PIN form still asks for the 4-digit PIN: %q", got)
+	}
+	s.shot(t, p, "16-onepin-form")
+	p.Click("#confirm")
+	p.WaitLoaded()
+	p.WaitFor(`document.getElementById("notice_cb")`)
+	p.Click("#notice_cb")
+	p.Click("#tocard")
+	p.WaitLoaded()
+	p.WaitFor(`document.getElementById("complete")`)
+	content, err := s.cl.Content(context.Background(), code)
+	if err != nil || strings.Contains(string(content), "name:") {
+		t.Fatalf("content %q %v", content, err)
+	}
+	res, err := s.cl.PutSignature(context.Background(), code, testpki.Sign(t, s.pki.Valid, content))
+	if err != nil || res.Outcome != booking.OutcomeValid {
+		t.Fatalf("signature %+v %v", res, err)
+	}
+	p.Click("#complete")
+	p.WaitLoaded()
+	p.WaitFor(`document.getElementById("done")`)
+	wantText(t, p, "main", "公的　花子")
+	s.shot(t, p, "17-onepin-done")
 }
