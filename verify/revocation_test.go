@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"crypto"
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -31,7 +32,10 @@ type responder struct {
 	unknown bool
 	stale   bool
 	signer  *jpkitest.CA // answers signed by this CA (default gen1)
-	hits    atomic.Int32
+	// delegate, when set, signs answers with its own key and is embedded.
+	delegate    *x509.Certificate
+	delegateKey crypto.Signer
+	hits        atomic.Int32
 }
 
 func (r *responder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
@@ -61,7 +65,12 @@ func (r *responder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if r.stale {
 		tmpl.ThisUpdate, tmpl.NextUpdate = now.Add(-2*time.Hour), now.Add(-time.Hour)
 	}
-	der, err := ocsp.CreateResponse(ca.Cert, ca.Cert, tmpl, ca.Key)
+	var key crypto.Signer = ca.Key
+	responderCert := ca.Cert
+	if r.delegate != nil {
+		tmpl.Certificate, responderCert, key = r.delegate, r.delegate, r.delegateKey
+	}
+	der, err := ocsp.CreateResponse(ca.Cert, responderCert, tmpl, key)
 	if err != nil {
 		http.Error(w, err.Error(), 500)
 		return
@@ -97,6 +106,21 @@ func TestOCSP(t *testing.T) {
 	r.signer = f.gen2 // signed by a key that did not issue the certificate
 	check(t, f.sign(t, content, f.base.SignCert), opts, ErrRevocationUnknown)
 	r.signer = nil
+	// A delegated responder: accepted with id-kp-OCSPSigning, not without.
+	for _, eku := range [][]x509.ExtKeyUsage{{x509.ExtKeyUsageOCSPSigning}, {x509.ExtKeyUsageClientAuth}} {
+		d, err := f.gen1.Issue(&x509.Certificate{SerialNumber: big.NewInt(99), Subject: pkix.Name{CommonName: "OCSP responder"},
+			NotBefore: f.now.Add(-time.Hour), NotAfter: f.now.Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: eku}, &f.otherKey.PublicKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.delegate, r.delegateKey = d, f.otherKey
+		want := error(nil)
+		if eku[0] != x509.ExtKeyUsageOCSPSigning {
+			want = ErrRevocationUnknown
+		}
+		check(t, f.sign(t, content, f.base.SignCert), opts, want)
+	}
+	r.delegate = nil
 	r.status = http.StatusServiceUnavailable
 	check(t, f.sign(t, content, f.base.SignCert), opts, ErrRevocationUnknown)
 
@@ -239,4 +263,33 @@ func TestRadixSort(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A service replaces the daily CRL while verifying: no race, and every
+// answer comes from a whole CRL.
+func TestCRLReplaceWhileChecking(t *testing.T) {
+	f := fx(t)
+	x := f.emptyCRLs(t)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 20; i++ {
+			c, err := f.gen1.IssueCRL(nil, f.now.Add(-time.Hour+time.Duration(i)*time.Second), f.now.Add(time.Hour), int64(i+2))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if _, err := x.Add(c); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for i := 0; i < 200; i++ {
+		st, err := x.CheckRevocation(t.Context(), f.base.SignCert, f.gen1.Cert, f.now)
+		if err != nil || st.Revoked {
+			t.Fatalf("%+v %v", st, err)
+		}
+	}
+	<-done
 }

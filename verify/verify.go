@@ -12,6 +12,11 @@
 // 23 revoked (with the RFC 5280 reason); S01 attribute mismatch; 30–40 the
 // other failures (see errors.go). It imports no card or cgo code, so the
 // service builds anywhere.
+//
+// Speed: `go run ./verify/cmd/verifybench` prints verifications/s with a
+// million-entry CRL loaded next to `openssl cms -verify`, and the CRL's load
+// time and peak memory; `go test -bench . ./verify` has the same as Go
+// benchmarks.
 package verify
 
 import (

@@ -374,3 +374,41 @@ func TestCodesInCatalogue(t *testing.T) {
 		seen[c] = true
 	}
 }
+
+func TestLoadRoots(t *testing.T) {
+	f := fx(t)
+	dir := t.TempDir()
+	if err := jpkitest.SavePKI(dir, f.base); err != nil {
+		t.Fatal(err)
+	}
+	// Another generation as DER in the same directory; keys and the CRL are
+	// not certificates and are skipped by extension.
+	if err := os.WriteFile(filepath.Join(dir, "gen2.der"), f.gen2.Cert.Raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The leaf certificates are not CAs: keep only roots in the directory.
+	for _, leaf := range []string{jpkitest.FileSignCert, jpkitest.FileAuthCert} {
+		if err := os.Remove(filepath.Join(dir, leaf)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := LoadRoots(Test, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(r.Certificates()); got != 3 { // sign gen1, auth, sign gen2
+		t.Fatalf("%d roots", got)
+	}
+	if _, err := LoadRoots(Production, dir); !errors.Is(err, ErrNotProductionRoot) {
+		t.Errorf("production: %v", err)
+	}
+	if _, err := LoadRoots(Test, filepath.Join(dir, "missing.pem")); err == nil {
+		t.Error("missing file accepted")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "leaf.pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: f.base.SignCert.Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadRoots(Test, dir); err == nil {
+		t.Error("a leaf certificate accepted as a root")
+	}
+}
