@@ -10,6 +10,7 @@ const (
 	CodeSessionUnknown Code = "S07" // the service has no session with that code
 	CodeServiceDown    Code = "S08" // the booking service could not be reached
 	CodeSessionRefused Code = "S09" // the service refused a step (already done, out of order)
+	CodeSessionBusy    Code = "S10" // the service cannot start a session now (busy, rate limit)
 )
 
 // BookingPage holds the texts of bookingd's account registration page,
@@ -121,5 +122,9 @@ func init() {
 			Title:    Text{"予約サイトが手続きを受け付けませんでした", "The booking site refused the step"},
 			Message:  Text{"この手続きはすでに完了しているか、順番が異なります。予約サイトの画面の案内に従ってください。", "This step is already done or out of order. Follow the booking page."},
 			Remedies: []Text{{"最初からやり直す場合は、予約サイトの「アカウント登録」からお手続きください。", "To start again, begin from 「アカウント登録」 on the booking site."}}},
+		Entry{Code: CodeSessionBusy,
+			Title:    Text{"ただいま混み合っています。時間をおいて、再度お試しください。", "The service is busy. Please try again later."},
+			Message:  Text{"マイナンバーカードによる確認を開始できませんでした。しばらくしてから、もう一度「マイナンバーカード」を選択してください。", "The My Number Card check could not be started. Choose 「マイナンバーカード」 again in a while."},
+			Remedies: []Text{{"解決しない場合は、予約サイトの窓口にお問い合わせください。", "If this keeps happening, contact the booking site's help desk."}}},
 	)
 }

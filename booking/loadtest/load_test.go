@@ -66,7 +66,8 @@ func run(b *testing.B, store booking.Store) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	api := server.New(svc, server.Options{BaseURL: ts.URL, Logger: log})
+	// One address stands for every resident here: no creation limit.
+	api := server.New(svc, server.Options{BaseURL: ts.URL, Logger: log, CreatePerMinute: 1e9, CreateBurst: 1 << 30})
 	ts.Config.Handler = api
 	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: concurrency}}
 	cl, err := client.New(ts.URL, hc)

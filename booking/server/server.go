@@ -63,7 +63,11 @@ type Options struct {
 	// codes per client address.
 	GuessBurst     int
 	GuessPerMinute float64
-	Logger         *slog.Logger
+	// CreateBurst and CreatePerMinute bound the sessions one client address
+	// may create (defaults 30 and 60), so a script cannot fill the store.
+	CreateBurst     int
+	CreatePerMinute float64
+	Logger          *slog.Logger
 }
 
 // Server serves the protocol.
@@ -73,6 +77,7 @@ type Server struct {
 	log     *slog.Logger
 	mux     *http.ServeMux
 	guesses *limiter
+	creates *limiter
 	// Metrics counts requests and results for /metrics.
 	Metrics  *Metrics
 	draining atomic.Bool
@@ -86,12 +91,19 @@ func New(svc *booking.Service, opts Options) *Server {
 	if opts.GuessPerMinute <= 0 {
 		opts.GuessPerMinute = 10
 	}
+	if opts.CreateBurst <= 0 {
+		opts.CreateBurst = 30
+	}
+	if opts.CreatePerMinute <= 0 {
+		opts.CreatePerMinute = 60
+	}
 	l := opts.Logger
 	if l == nil {
 		l = slog.Default()
 	}
 	s := &Server{svc: svc, opts: opts, log: l, mux: http.NewServeMux(),
-		guesses: newLimiter(opts.GuessBurst, opts.GuessPerMinute/60), Metrics: newMetrics()}
+		guesses: newLimiter(opts.GuessBurst, opts.GuessPerMinute/60),
+		creates: newLimiter(opts.CreateBurst, opts.CreatePerMinute/60), Metrics: newMetrics()}
 	s.route("POST /api/v1/sessions", s.create)
 	s.route("GET /api/v1/sessions/{code}", s.info)
 	s.route("POST /api/v1/sessions/{code}/attributes", s.attributes)
@@ -260,7 +272,22 @@ func (s *Server) counted(r *http.Request, err error) error {
 	return err
 }
 
+// AllowCreate spends one of the client's session creations and reports
+// whether it had one left. The registration page calls it too.
+func (s *Server) AllowCreate(r *http.Request) bool {
+	key := clientKey(r)
+	if !s.creates.allowed(key) {
+		s.Metrics.rateLimited.Add(1)
+		return false
+	}
+	s.creates.miss(key)
+	return true
+}
+
 func (s *Server) create(w http.ResponseWriter, r *http.Request) error {
+	if !s.AllowCreate(r) {
+		return booking.Errorf(booking.ECRateLimited, "too many new sessions from this address; wait a minute")
+	}
 	var req booking.CreateRequest
 	if err := decode(r, &req); err != nil {
 		return err

@@ -519,3 +519,25 @@ func TestShutdownKeepsAcceptedUpload(t *testing.T) {
 		t.Fatalf("readyz while draining: %d", w.Code)
 	}
 }
+
+func TestCreationIsRateLimited(t *testing.T) {
+	e := newEnv(t)
+	busy := "198.51.100.8:1"
+	n := 0
+	for ; n < 100; n++ {
+		w := raw(t, e.srv, "POST", "/api/v1/sessions", "application/json", strings.NewReader(`{}`), busy)
+		if w.Code == http.StatusTooManyRequests {
+			wantError(t, w, 429, booking.ECRateLimited, "create")
+			break
+		}
+		if w.Code != http.StatusCreated {
+			t.Fatalf("create %d: %d %s", n, w.Code, w.Body)
+		}
+	}
+	if n != 30 {
+		t.Fatalf("limited after %d creations, want 30 (the burst)", n)
+	}
+	if w := raw(t, e.srv, "POST", "/api/v1/sessions", "application/json", strings.NewReader(`{}`), "203.0.113.5:1"); w.Code != http.StatusCreated {
+		t.Fatalf("another address: %d", w.Code)
+	}
+}

@@ -31,6 +31,10 @@ const cookieName = "bk_reg"
 
 // Page serves the registration pages.
 type Page struct {
+	// AllowCreate, if set, is asked before a session is created for a
+	// browser (server.Server.AllowCreate: a per-address limit).
+	AllowCreate func(*http.Request) bool
+
 	svc     *booking.Service
 	baseURL string
 	log     *slog.Logger
@@ -185,6 +189,10 @@ func (p *Page) newSession(w http.ResponseWriter, r *http.Request) {
 		p.json(w, 200, p.sessionView(s))
 		return
 	}
+	if p.AllowCreate != nil && !p.AllowCreate(r) {
+		p.json(w, http.StatusTooManyRequests, stateAnswer{Error: assets.Lookup(assets.CodeSessionBusy).Title.JA, Code: string(assets.CodeSessionBusy)})
+		return
+	}
 	s, err := p.svc.Create(r.Context(), mode)
 	if err != nil {
 		p.jsonError(w, err)
@@ -236,7 +244,7 @@ func (p *Page) json(w http.ResponseWriter, status int, v any) {
 
 func (p *Page) jsonError(w http.ResponseWriter, err error) {
 	p.log.Warn("booking/web: session", "err", err)
-	p.json(w, 503, stateAnswer{Error: assets.Lookup(assets.CodeSigRevocationUnknown).Message.JA})
+	p.json(w, 503, stateAnswer{Error: assets.Lookup(assets.CodeSessionBusy).Title.JA, Code: string(assets.CodeSessionBusy)})
 }
 
 func (p *Page) readForm(r *http.Request) formData {

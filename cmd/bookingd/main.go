@@ -46,6 +46,7 @@ type config struct {
 	Roots, CRL                                  []string
 	RootsMode, OCSP, TLSCert, TLSKey, LogLevel  string
 	AllowOnePIN                                 bool
+	CreatePerMinute                             float64
 	TTL, Keep, ShutdownGrace                    time.Duration
 }
 
@@ -64,6 +65,7 @@ func loadConfig(args []string, stderr io.Writer) (*config, error) {
 	fs.String("service-name", "施設予約システム", "the service's name shown by mynadesk")
 	fs.Bool("allow-one-pin", false, "offer the one-PIN variant (attributes from the certificate)")
 	fs.Duration("ttl", booking.DefaultTTL, "session lifetime")
+	fs.Float64("create-per-minute", 60, "sessions one client address may create per minute")
 	fs.Duration("keep", 24*time.Hour, "how long expired sessions are kept before deletion")
 	fs.Duration("shutdown-grace", 30*time.Second, "time accepted requests get to finish on shutdown")
 	fs.String("tls-cert", "", "TLS certificate file (serve HTTPS)")
@@ -90,7 +92,8 @@ func loadConfig(args []string, stderr io.Writer) (*config, error) {
 		Roots: v.GetStringSlice("roots"), CRL: v.GetStringSlice("crl"), RootsMode: v.GetString("roots-mode"),
 		OCSP: v.GetString("ocsp"), TLSCert: v.GetString("tls-cert"), TLSKey: v.GetString("tls-key"),
 		LogLevel: v.GetString("log-level"), AllowOnePIN: v.GetBool("allow-one-pin"), TTL: v.GetDuration("ttl"),
-		Keep: v.GetDuration("keep"), ShutdownGrace: v.GetDuration("shutdown-grace")}
+		Keep: v.GetDuration("keep"), ShutdownGrace: v.GetDuration("shutdown-grace"),
+		CreatePerMinute: v.GetFloat64("create-per-minute")}
 	if len(c.Roots) == 0 {
 		return nil, errors.New("no trust roots: give --roots with the JPKI signing CA certificates")
 	}
@@ -192,8 +195,11 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	api := server.New(svc, server.Options{BaseURL: base, Logger: log})
-	web.New(svc, base, log).Register(api)
+	api := server.New(svc, server.Options{BaseURL: base, Logger: log,
+		CreatePerMinute: c.CreatePerMinute, CreateBurst: max(int(c.CreatePerMinute/2), 1)})
+	page := web.New(svc, base, log)
+	page.AllowCreate = api.AllowCreate
+	page.Register(api)
 
 	hs := &http.Server{
 		Handler:           api,
