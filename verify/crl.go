@@ -154,17 +154,23 @@ func (x *CRLIndex) Add(data []byte) (CRLInfo, error) {
 		NextUpdate: set.nextUpdate, Number: set.number, Partition: set.scope != ""}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	list := x.sets[set.issuerFP]
-	for i, old := range list {
-		if old.scope == set.scope {
-			if old.thisUpdate.After(set.thisUpdate) {
+	// Copy on write: readers hold the old slice without the lock.
+	old := x.sets[set.issuerFP]
+	list := make([]*crlSet, 0, len(old)+1)
+	replaced := false
+	for _, o := range old {
+		if o.scope == set.scope {
+			if o.thisUpdate.After(set.thisUpdate) {
 				return info, nil // keep the newer one already loaded
 			}
-			list[i] = set
-			return info, nil
+			o, replaced = set, true
 		}
+		list = append(list, o)
 	}
-	x.sets[set.issuerFP] = append(list, set)
+	if !replaced {
+		list = append(list, set)
+	}
+	x.sets[set.issuerFP] = list
 	return info, nil
 }
 
