@@ -11,23 +11,8 @@ import (
 	"github.com/mynadesk/mynadesk/card"
 )
 
-// A card directory holds one virtual card between runs of `mynasim serve`:
-//
-//	card.json    what the card is: token kind, holder (4 basic attributes),
-//	             made-up individual number, expiry year and security code
-//	             (照合番号B), extended-length and response modes. Written by
-//	             SaveCardDir, never by the card.
-//	state.json   what changes: each PIN's value and tries left ("helper",
-//	             "auth", "sign", "number-a", "number-b"). Rewritten
-//	             atomically (temporary file, fsync, rename) before the card
-//	             answers a VERIFY or CHANGE PIN, so a blocked PIN stays
-//	             blocked across restarts. Mode 0600.
-//	sign-ca.pem sign-ca.key auth-ca.pem auth-ca.key
-//	sign.pem sign.key auth.pem auth.key
-//	sign-ca.crl  the test PKI, as SavePKI writes it (see pki.go).
-//
-// Everything in it is fictional test data; it still holds PINs and keys in
-// clear, so the directory is created 0700.
+// Files of a card directory written by this package (see the package
+// documentation for the whole layout).
 const (
 	FileCard  = "card.json"
 	FileState = "state.json"
