@@ -126,8 +126,8 @@ func Verify(ctx context.Context, signed []byte, opts Options) (res Result, err e
 	if len(signed) > MaxInputSize || len(opts.Content) > MaxContentSize {
 		return res, fail(ErrTooLarge, "input %d bytes, content %d bytes; at most %d each", len(signed), len(opts.Content), MaxInputSize)
 	}
-	if bytes.HasPrefix(signed, []byte("-----BEGIN")) {
-		blk, _ := pem.Decode(signed)
+	if trimmed := bytes.TrimLeft(signed, " \t\r\n"); bytes.HasPrefix(trimmed, []byte("-----BEGIN")) {
+		blk, _ := pem.Decode(trimmed)
 		if blk == nil || (blk.Type != "PKCS7" && blk.Type != "CMS") {
 			return res, malformed("PEM without a PKCS7 or CMS block")
 		}

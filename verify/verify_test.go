@@ -69,6 +69,7 @@ func TestValid(t *testing.T) {
 	check(t, det, o, ErrMalformed)
 	// PEM-wrapped payloads are accepted.
 	check(t, pem.EncodeToMemory(&pem.Block{Type: "CMS", Bytes: f.sign(t, content, f.base.SignCert)}), opts, nil)
+	check(t, append([]byte("\n "), pem.EncodeToMemory(&pem.Block{Type: "PKCS7", Bytes: f.sign(t, content, f.base.SignCert)})...), opts, nil)
 	// No Held: the one-PIN variant, attributes come from the certificate.
 	o = opts
 	o.Held = nil
