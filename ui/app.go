@@ -1,0 +1,363 @@
+// Package ui is the desktop app's Fyne screens: home (reader, card, PIN
+// counters, session entry), step 1 and step 2 of a booking session, errors,
+// diagnostics and settings. Screens only render the view models of ui/vm;
+// events from card and network goroutines reach widgets through fyne.Do.
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mynadesk/mynadesk/assets"
+	"github.com/mynadesk/mynadesk/booking"
+	"github.com/mynadesk/mynadesk/ui/qr"
+	"github.com/mynadesk/mynadesk/ui/settings"
+	"github.com/mynadesk/mynadesk/ui/vm"
+)
+
+// Deps is what the screens work with; cmd/mynadesk wires the real ones,
+// tests the virtual card and an httptest service.
+type Deps struct {
+	Settings settings.Settings
+	// Store saves the settings screen's changes; nil keeps them for this
+	// run only.
+	Store *settings.Store
+	Home  *vm.Home
+	Flow  *vm.Flow
+	Diag  *vm.Diag
+	// Capture takes a picture of the screen for 画面のQRを読み取る; nil hides
+	// the button.
+	Capture qr.Capturer
+	Version string
+	// Apply is told settings saved from the settings screen.
+	Apply func(settings.Settings)
+	// Fullscreen is called with kiosk mode's wish (the window's
+	// SetFullScreen; nil in tests).
+	Fullscreen func(bool)
+}
+
+type page int
+
+const (
+	pageHome page = iota
+	pageDiag
+	pageSettings
+)
+
+// App is the window's content and the state of its screens.
+type App struct {
+	fa    fyne.App
+	win   fyne.Window
+	d     Deps
+	theme *Theme
+	kiosk *vm.Kiosk
+
+	mu       sync.Mutex // guards s against the kiosk timer's goroutine
+	s        settings.Settings
+	page     page
+	unlocked bool // settings unlocked with the administrator PIN
+
+	root  *fyne.Container
+	home  *homeScreen
+	flow  *flowScreen
+	diag  *diagScreen
+	setts *settingsScreen
+	// notice is shown once on the home screen (e.g. after a kiosk reset).
+	notice string
+}
+
+// New builds the app's screens on w and starts following the view models.
+// The caller runs d.Home.Run.
+func New(fa fyne.App, w fyne.Window, d Deps) *App {
+	a := &App{fa: fa, win: w, d: d, s: d.Settings}
+	a.theme = NewTheme(d.Settings.Kiosk)
+	fa.Settings().SetTheme(a.theme)
+	a.kiosk = vm.NewKiosk(func() { fyne.Do(a.kioskReset) })
+	a.root = container.NewStack()
+	a.build()
+	w.SetContent(a.root)
+	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		a.touch()
+		if ev.Name == fyne.KeyEscape {
+			a.escape()
+		}
+	})
+	d.Flow.OnChange(func(st vm.FlowState) { fyne.Do(func() { a.flowChanged(st) }) })
+	d.Home.OnChange(func(st vm.HomeState) { fyne.Do(func() { a.home.render(st) }) })
+	d.Home.OnCardRemoved(func() {
+		fyne.Do(func() { a.kiosk.CardRemoved(a.d.Flow.State().Phase) })
+	})
+	a.applyKiosk()
+	a.show()
+	return a
+}
+
+func (a *App) t(x assets.Text) string { return x.In(a.s.Lang) }
+
+// build makes every screen again (after a language change).
+func (a *App) build() {
+	a.home = newHomeScreen(a)
+	a.flow = newFlowScreen(a)
+	a.diag = newDiagScreen(a)
+	a.setts = newSettingsScreen(a)
+	a.win.SetTitle(a.t(assets.UI.AppTitle))
+	a.home.render(a.d.Home.State())
+}
+
+func (a *App) applyKiosk() {
+	a.theme.Kiosk = a.s.Kiosk
+	a.fa.Settings().SetTheme(a.theme)
+	a.kiosk.Enable(a.s.Kiosk, a.s.IdleTimeout)
+	if a.d.Fullscreen != nil {
+		a.d.Fullscreen(a.s.Kiosk)
+	}
+	if a.s.Kiosk {
+		// Nothing leaves the app at a counter: closing the window is ignored.
+		a.win.SetCloseIntercept(func() {})
+	} else {
+		a.win.SetCloseIntercept(nil)
+	}
+}
+
+func (a *App) touch() { a.kiosk.Touch() }
+
+// escape goes back: cancels work in progress, leaves an error or a
+// verdict, or returns from diagnostics and settings.
+func (a *App) escape() {
+	st := a.d.Flow.State()
+	switch {
+	case st.Phase.Busy():
+		a.d.Flow.Cancel()
+	case st.Phase != vm.PhaseIdle:
+		a.backHome()
+	case a.page != pageHome:
+		a.goPage(pageHome)
+	}
+}
+
+// show puts the screen the state calls for into the window.
+func (a *App) show() {
+	var obj fyne.CanvasObject
+	if st := a.d.Flow.State(); st.Phase != vm.PhaseIdle {
+		obj = a.flow.obj
+	} else {
+		switch a.page {
+		case pageDiag:
+			obj = a.diag.obj
+		case pageSettings:
+			obj = a.setts.view()
+		default:
+			obj = a.home.obj
+		}
+	}
+	if len(a.root.Objects) == 1 && a.root.Objects[0] == obj {
+		return
+	}
+	a.root.Objects = []fyne.CanvasObject{obj}
+	a.root.Refresh()
+	a.focusFirst()
+}
+
+// focusFirst puts the keyboard focus where the screen expects input.
+func (a *App) focusFirst() {
+	var f fyne.Focusable
+	if st := a.d.Flow.State(); st.Phase != vm.PhaseIdle {
+		f = a.flow.focus
+	} else if a.page == pageHome {
+		f = a.home.session
+	} else if a.page == pageSettings {
+		f = a.setts.focus
+	} else {
+		f = a.diag.run
+	}
+	if f != nil && a.win.Canvas() != nil {
+		a.win.Canvas().Focus(f)
+	}
+}
+
+func (a *App) goPage(p page) {
+	a.page = p
+	if p != pageSettings {
+		a.unlocked = false
+	}
+	a.show()
+}
+
+func (a *App) flowChanged(st vm.FlowState) {
+	a.touch()
+	a.flow.render(st)
+	a.show()
+}
+
+// backHome ends the session on screen and forgets it.
+func (a *App) backHome() {
+	a.d.Flow.Reset()
+	a.page = pageHome
+	a.home.session.SetText("")
+	a.d.Home.Refresh()
+	a.show()
+}
+
+// kioskReset forgets the resident: the session, what was typed, the
+// report, and returns to the start.
+func (a *App) kioskReset() {
+	if p := a.d.Flow.State().Phase; p == vm.PhaseCard || p == vm.PhasePreparing {
+		a.touch() // never interrupt the card
+		return
+	}
+	a.page, a.unlocked = pageHome, false
+	a.home.session.SetText("")
+	a.home.setMessage("")
+	a.diag.clear()
+	a.notice = a.t(assets.UI.KioskReset)
+	a.home.render(a.d.Home.State())
+	a.d.Flow.Reset() // last: its listeners see the start screen ready
+	a.show()
+}
+
+// OpenSession takes what the resident gave (typed code, URL, mynadesk://
+// link, QR text) and starts the session. A wrong one is explained on the
+// home screen without starting anything.
+func (a *App) OpenSession(input string) {
+	a.touch()
+	ref, err := booking.ParseRef(input, a.s.Service)
+	if err != nil {
+		a.sessionError(err)
+		return
+	}
+	a.startRef(ref)
+}
+
+func (a *App) startRef(ref booking.Ref) {
+	a.home.setMessage("")
+	a.notice = ""
+	a.page = pageHome
+	a.d.Flow.Start(ref)
+	a.flow.render(a.d.Flow.State())
+	a.show()
+}
+
+func (a *App) sessionError(err error) {
+	p := vm.ProblemOf(err)
+	if errors.Is(err, qr.ErrNotFound) {
+		a.home.setMessage(a.t(assets.UI.ScanNone))
+		return
+	}
+	a.home.setMessage(fmt.Sprintf("%s\n%s\n%s", fmt.Sprintf(a.t(assets.UI.ErrorCode), p.Code), a.t(p.Entry.Title), a.t(p.Entry.Message)))
+}
+
+// HandleLink is how a mynadesk:// link from a second instance (or argv)
+// reaches the window. "" only brings the window forward.
+func (a *App) HandleLink(arg string) {
+	fyne.Do(func() {
+		a.win.RequestFocus()
+		if arg == "" {
+			return
+		}
+		if a.d.Flow.State().Phase.Busy() {
+			// A resident in the middle of a session is not interrupted by
+			// a link; they finish or cancel first.
+			a.home.setMessage(arg)
+			return
+		}
+		a.d.Flow.Reset()
+		a.OpenSession(arg)
+	})
+}
+
+// scan runs a QR search off the UI goroutine and opens what it finds.
+func (a *App) scan(find func(ctx context.Context) (booking.Ref, error)) {
+	a.home.setMessage(a.t(assets.UI.ScanBusy))
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		ref, err := find(ctx)
+		fyne.Do(func() {
+			if err != nil {
+				a.sessionError(err)
+				return
+			}
+			a.startRef(ref)
+		})
+	}()
+}
+
+// ScanFile finds the session QR code in an image file.
+func (a *App) ScanFile(path string) {
+	a.scan(func(context.Context) (booking.Ref, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return booking.Ref{}, err
+		}
+		defer f.Close()
+		return qr.FromReader(f, a.s.Service)
+	})
+}
+
+// ScanScreen finds the booking page's QR code on this computer's screen.
+func (a *App) ScanScreen() {
+	if a.d.Capture == nil {
+		return
+	}
+	a.scan(func(ctx context.Context) (booking.Ref, error) { return qr.Screen(ctx, a.d.Capture, a.s.Service) })
+}
+
+// Settings returns the settings in effect.
+func (a *App) Settings() settings.Settings {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.s
+}
+
+// applySettings takes new settings from the settings screen.
+func (a *App) applySettings(s settings.Settings) error {
+	if a.d.Store != nil {
+		if err := a.d.Store.Save(s); err != nil {
+			return err
+		}
+	}
+	a.mu.Lock()
+	a.s = s
+	a.mu.Unlock()
+	if a.d.Apply != nil {
+		a.d.Apply(s)
+	}
+	a.d.Home.SetReader(s.Reader)
+	a.applyKiosk()
+	a.build() // language and kiosk navigation
+	return nil
+}
+
+// Reset is kiosk mode's "next resident": it forgets everything of the
+// session on screen.
+func (a *App) Reset() { a.kioskReset() }
+
+// heading is a bold label.
+func heading(s string) *widget.Label {
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// para is a wrapped label.
+func para(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// big is a large heading for the manuals' success messages and verdicts.
+func big(s string) *widget.RichText {
+	r := widget.NewRichText(&widget.TextSegment{Text: s, Style: widget.RichTextStyle{
+		SizeName: "headingText", TextStyle: fyne.TextStyle{Bold: true}}})
+	r.Wrapping = fyne.TextWrapWord
+	return r
+}

@@ -1,0 +1,468 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/mynadesk/mynadesk/assets"
+	"github.com/mynadesk/mynadesk/booking"
+	"github.com/mynadesk/mynadesk/card"
+	"github.com/mynadesk/mynadesk/card/sim"
+	"github.com/mynadesk/mynadesk/jpki/jpkitest"
+	"github.com/mynadesk/mynadesk/ui/internal/testenv"
+	"github.com/mynadesk/mynadesk/ui/settings"
+	"github.com/mynadesk/mynadesk/ui/vm"
+)
+
+func TestMain(m *testing.M) {
+	if _, err := testenv.GetPKIs(); err != nil {
+		panic(err)
+	}
+	os.Exit(m.Run())
+}
+
+// harness is the app on Fyne's test driver over the virtual card and a
+// real booking service on loopback.
+type harness struct {
+	t     *testing.T
+	env   *testenv.Env
+	app   *App
+	win   fyne.Window
+	card  *sim.Card
+	flows chan vm.FlowState
+	homes chan vm.HomeState
+}
+
+func newHarness(t *testing.T, s settings.Settings) *harness {
+	t.Helper()
+	env, err := testenv.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(env.Close)
+	fa := test.NewTempApp(t)
+	w := fa.NewWindow("test")
+	w.Resize(fyne.NewSize(1000, 900))
+	src := env.Source()
+	home := vm.NewHome(func() (card.System, error) { return env.Sys, nil }, "")
+	flow := vm.NewFlow(vm.FlowDeps{Card: src, NewClient: env.NewClient, Poll: 5 * time.Millisecond})
+	diag := &vm.Diag{Open: func() (card.System, error) { return env.Sys, nil }, Version: "test"}
+	if s.Lang == "" {
+		s.Lang = assets.JA
+	}
+	h := &harness{t: t, env: env, win: w, flows: make(chan vm.FlowState, 1000), homes: make(chan vm.HomeState, 1000)}
+	h.app = New(fa, w, Deps{Settings: s, Home: home, Flow: flow, Diag: diag, Version: "test"})
+	// Registered after the screens: when a state arrives here, the screens
+	// have rendered it (the test driver runs fyne.Do inline).
+	flow.OnChange(func(st vm.FlowState) { h.flows <- st })
+	home.OnChange(func(st vm.HomeState) { h.homes <- st })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { home.Run(ctx); close(done) }()
+	t.Cleanup(func() { flow.Reset(); cancel(); <-done })
+	w.Show()
+	return h
+}
+
+func (h *harness) insert(holder jpkitest.Holder, p *jpkitest.PKI, tries map[card.PIN]int, f sim.Faults) {
+	h.t.Helper()
+	c, err := testenv.Card(holder, p, tries)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.card = c
+	h.env.Insert(c, f)
+}
+
+func (h *harness) waitHome(sit vm.Situation) {
+	h.t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case s := <-h.homes:
+			if s.Situation == sit {
+				return
+			}
+		case <-timeout:
+			h.t.Fatalf("home never reached %v", sit)
+		}
+	}
+}
+
+func (h *harness) waitFlow(what string, ok func(vm.FlowState) bool) {
+	h.t.Helper()
+	timeout := time.After(20 * time.Second)
+	for {
+		select {
+		case s := <-h.flows:
+			if ok(s) {
+				return
+			}
+		case <-timeout:
+			h.t.Fatalf("flow never reached %s; now %+v", what, h.app.d.Flow.State())
+		}
+	}
+}
+
+func (h *harness) waitPhase(p vm.Phase) {
+	h.t.Helper()
+	h.waitFlow(p.String(), func(s vm.FlowState) bool { return s.Phase == p })
+}
+
+func (h *harness) waitPIN(p card.PIN) {
+	h.t.Helper()
+	h.waitFlow("PIN "+p.String(), func(s vm.FlowState) bool { return s.Phase == vm.PhasePIN && s.PIN == p })
+}
+
+// screenText is every text drawn in the window now.
+func (h *harness) screenText() string {
+	var b strings.Builder
+	for _, o := range test.LaidOutObjects(h.win.Content()) {
+		if t, ok := o.(*canvas.Text); ok && o.Visible() {
+			b.WriteString(t.Text)
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+func (h *harness) wantText(parts ...string) {
+	h.t.Helper()
+	s := h.screenText()
+	for _, p := range parts {
+		if !strings.Contains(strings.ReplaceAll(s, "\n", ""), p) {
+			h.t.Fatalf("screen lacks %q:\n%s", p, s)
+		}
+	}
+}
+
+func (h *harness) noText(p string) {
+	h.t.Helper()
+	if s := h.screenText(); strings.Contains(strings.ReplaceAll(s, "\n", ""), p) {
+		h.t.Fatalf("screen shows %q:\n%s", p, s)
+	}
+}
+
+// session creates a session whose page confirms by itself and types its
+// link into the session field, then presses Enter (as a QR scanner does).
+func (h *harness) session() booking.Ref {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	h.t.Cleanup(cancel)
+	ref, tok, err := h.env.Session(ctx, booking.ModeTwoStep)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	go h.env.Confirm(ctx, ref, tok)
+	h.win.Canvas().Focus(h.app.home.session)
+	test.Type(h.app.home.session, ref.URL())
+	h.app.home.session.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	return ref
+}
+
+// typePIN types into the PIN field and presses Enter.
+func (h *harness) typePIN(pin string) {
+	h.t.Helper()
+	e := h.app.flow.pin
+	h.win.Canvas().Focus(e)
+	test.Type(e, pin)
+	e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+}
+
+func TestHomeShowsCardAndCounters(t *testing.T) {
+	h := newHarness(t, settings.Settings{})
+	h.waitHome(vm.SitNoCard)
+	h.wantText("カードリーダーにマイナンバーカードを置いてください")
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, map[card.PIN]int{card.PINSign: 1}, sim.Faults{})
+	h.waitHome(vm.SitCard)
+	h.wantText("マイナンバーカードが置かれています: マイナンバーカード",
+		"券面事項入力補助用パスワード(数字4桁): 残り3回 / 3回",
+		"利用者証明用電子証明書のパスワード(数字4桁): 残り3回 / 3回",
+		"署名用電子証明書のパスワード(英数字6文字から16文字): 残り1回 / 5回",
+		"氏名・住所・生年月日・性別を読み取るときに使います。",
+		"利用者証明用電子証明書の有効期限")
+	h.env.Sys.Remove(testenv.Reader)
+	h.waitHome(vm.SitNoCard)
+	h.noText("残り3回 / 3回")
+}
+
+func TestBothStepsByKeyboard(t *testing.T) {
+	h := newHarness(t, settings.Settings{})
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{})
+	h.waitHome(vm.SitCard)
+	h.session()
+	h.waitPIN(card.PINHelper)
+	h.wantText("① マイナンバーカードの読み込み", "券面事項入力補助用パスワードを入力してください(数字4桁)",
+		"残りの入力回数: 3回(最大3回)", "※読み取りには数字4桁のパスワードが必要です。3回連続で間違えるとマイナンバーカードがロックされますのでご注意ください。",
+		"パスワードを表示する")
+	if h.win.Canvas().Focused() != h.app.flow.pin {
+		t.Fatal("the PIN field does not have the focus")
+	}
+	// A wrong shape is refused on the spot and costs nothing.
+	h.typePIN("12")
+	h.wantText("パスワードの形式が正しくありません")
+	if n := h.card.TriesLeft(card.PINHelper); n != 3 || h.app.d.Flow.State().Phase != vm.PhasePIN {
+		t.Fatalf("wrong shape: tries %d, phase %v", n, h.app.d.Flow.State().Phase)
+	}
+	// The field is masked until the toggle is on.
+	if !h.app.flow.pin.Password {
+		t.Fatal("PIN not masked")
+	}
+	test.Tap(h.app.flow.show)
+	if h.app.flow.pin.Password {
+		t.Fatal("show toggle did nothing")
+	}
+	h.app.flow.pin.SetText("")
+	h.typePIN(testenv.HelperPIN)
+	h.waitPIN(card.PINSign)
+	h.wantText("マイナンバーカードの読み込みに成功しました。", "② 電子署名", "署名する内容",
+		"署名用電子証明書のパスワードを入力してください(英数字6文字から16文字)", "残りの入力回数: 5回(最大5回)",
+		"※半角の6文字から16文字の英数字のパスワードが必要です。")
+	h.typePIN(strings.ToLower(testenv.SignPIN)) // case-insensitive for the resident
+	h.waitPhase(vm.PhaseDone)
+	h.wantText("電子署名処理に成功しました。", "本人確認が完了しました", "予約サイトの画面で【完了する】を押してください。")
+	// Enter on the focused button goes back to the start, forgetting all.
+	f := h.win.Canvas().Focused()
+	if f == nil {
+		t.Fatal("nothing focused on the verdict")
+	}
+	f.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if st := h.app.d.Flow.State(); st.Phase != vm.PhaseIdle {
+		t.Fatalf("after Enter: %v", st.Phase)
+	}
+	h.wantText("予約サイトの手続きを開く")
+	if h.app.home.session.Text != "" {
+		t.Fatal("the session field kept the last resident's link")
+	}
+}
+
+func TestLastTryConfirmation(t *testing.T) {
+	h := newHarness(t, settings.Settings{})
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, map[card.PIN]int{card.PINHelper: 1}, sim.Faults{})
+	h.session()
+	h.waitPIN(card.PINHelper)
+	h.wantText("残りの入力回数: 1回(最大3回)", "次に間違えるとロックされます。")
+	h.typePIN(testenv.HelperPIN)
+	if !h.app.flow.confirm.Visible() || h.win.Canvas().Focused() != h.app.flow.yes {
+		t.Fatal("no confirmation before the last try")
+	}
+	if n := h.card.TriesLeft(card.PINHelper); n != 1 {
+		t.Fatalf("the last try was used without confirmation: %d", n)
+	}
+	h.app.flow.yes.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.waitPIN(card.PINSign)
+}
+
+func TestWrongThenBlockedPIN(t *testing.T) {
+	h := newHarness(t, settings.Settings{})
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, map[card.PIN]int{card.PINHelper: 2}, sim.Faults{})
+	h.session()
+	h.waitPIN(card.PINHelper)
+	h.typePIN("9999")
+	h.waitPhase(vm.PhaseError)
+	h.wantText("パスワードが違います", "エラーコード: P02", "残り1回", "対処方法", "診断レポート")
+	test.Tap(h.app.flow.retry)
+	h.waitPIN(card.PINHelper)
+	h.wantText("残りの入力回数: 1回(最大3回)")
+	h.typePIN("9999")
+	h.app.flow.yes.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.waitPhase(vm.PhaseError)
+	h.wantText("券面事項入力補助用パスワードがロックされています", "エラーコード: P03", "市区町村の窓口")
+	if h.app.flow.retry != nil {
+		t.Fatal("retry offered for a blocked PIN")
+	}
+}
+
+func TestCardRemovedMidRead(t *testing.T) {
+	h := newHarness(t, settings.Settings{})
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{RemoveAfter: 7})
+	ref := h.session()
+	h.waitPIN(card.PINHelper)
+	h.typePIN(testenv.HelperPIN)
+	h.waitPhase(vm.PhaseError)
+	h.wantText("エラーコード: 13100", "カードの読み取り中にカードが離れました", "もう一度読み取る")
+	h.noText("マイナンバーカードの読み込みに成功しました。")
+	pv, err := h.env.Page.Session(context.Background(), ref.Code)
+	if err != nil || pv.Next != booking.NextAttributes {
+		t.Fatalf("session after a half read: %+v %v", pv, err)
+	}
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{})
+	test.Tap(h.app.flow.retry)
+	h.waitPIN(card.PINHelper)
+}
+
+func TestServiceDown(t *testing.T) {
+	h := newHarness(t, settings.Settings{})
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{})
+	ref, _, err := h.env.Session(context.Background(), booking.ModeTwoStep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.env.Down.Store(true)
+	h.app.HandleLink(ref.Link()) // as a mynadesk:// link from the page
+	h.waitPhase(vm.PhaseError)
+	h.wantText("予約サイトに接続できません", "エラーコード: S08", "もう一度試す")
+	h.env.Down.Store(false)
+	test.Tap(h.app.flow.retry)
+	h.waitPIN(card.PINHelper)
+}
+
+func TestVerdictScreens(t *testing.T) {
+	p, _ := testenv.GetPKIs()
+	for _, tc := range []struct {
+		name  string
+		pki   *jpkitest.PKI
+		other bool
+		want  []string
+	}{
+		{"code21", p.Expired, false, []string{"失効済みのマイナンバーカードの可能性があります。(Code: 21)", "証明書の有効期限が切れています。"}},
+		{"code23", p.Revoked, false, []string{"失効済みのマイナンバーカードの可能性があります。(Code: 23)", "証明書が失効されています。"}},
+		{"mismatch", p.Other, false, []string{"入力された利用者情報と読み取られたカードの情報が一致しません"}},
+		{"other", p.Valid, true, []string{"(Code: 30)", "時間をおいて、再度、署名確認を行ってください。"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, settings.Settings{})
+			h.env.Other.Store(tc.other)
+			h.insert(testenv.Hanako, tc.pki, nil, sim.Faults{})
+			h.session()
+			h.waitPIN(card.PINHelper)
+			h.typePIN(testenv.HelperPIN)
+			h.waitPIN(card.PINSign)
+			h.typePIN(testenv.SignPIN)
+			h.waitPhase(vm.PhaseDone)
+			h.wantText(append([]string{"電子署名処理に成功しました。"}, tc.want...)...)
+			h.noText("本人確認が完了しました")
+		})
+	}
+}
+
+func TestEscapeCancelsWithoutATry(t *testing.T) {
+	h := newHarness(t, settings.Settings{})
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{})
+	h.session()
+	h.waitPIN(card.PINHelper)
+	test.Type(h.app.flow.pin, "12")
+	h.app.flow.pin.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	h.waitPhase(vm.PhaseError)
+	h.wantText("中止しました", "エラーコード: C01")
+	if n := h.card.TriesLeft(card.PINHelper); n != 3 {
+		t.Fatalf("cancel used a try: %d", n)
+	}
+	// Escape again leaves the error for the start.
+	h.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if h.app.d.Flow.State().Phase != vm.PhaseIdle {
+		t.Fatal("Escape did not go back")
+	}
+}
+
+func TestBadSessionInput(t *testing.T) {
+	h := newHarness(t, settings.Settings{Service: "https://booking.example.jp"})
+	test.Type(h.app.home.session, "ABCD-EFGX")
+	h.app.home.session.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.wantText("セッションコードが正しくありません", "エラーコード: S05")
+	if h.app.d.Flow.State().Phase != vm.PhaseIdle {
+		t.Fatal("a mistyped code started a session")
+	}
+}
+
+func TestKioskResetForgetsTheResident(t *testing.T) {
+	hash, _ := settings.HashAdminPIN("2468")
+	h := newHarness(t, settings.Settings{Kiosk: true, IdleTimeout: time.Hour, AdminPINHash: hash})
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{})
+	h.waitHome(vm.SitCard)
+	h.noText("診断") // nothing but the guarded settings in the navigation
+	h.session()
+	h.waitPIN(card.PINHelper)
+	h.typePIN(testenv.HelperPIN)
+	h.waitPIN(card.PINSign)
+	h.typePIN(testenv.SignPIN)
+	h.waitPhase(vm.PhaseDone)
+	// The resident takes the card: back to the start, everything forgotten.
+	h.env.Sys.Remove(testenv.Reader)
+	h.waitFlow("reset", func(s vm.FlowState) bool { return s.Phase == vm.PhaseIdle })
+	if st := h.app.d.Flow.State(); st != (vm.FlowState{}) {
+		t.Fatalf("state kept after reset: %+v", st)
+	}
+	h.wantText("最初の画面に戻りました")
+	if h.app.home.session.Text != "" {
+		t.Fatal("session field not cleared")
+	}
+	// Idle timeout while a PIN is being asked: reset too.
+	h.app.kiosk.Enable(true, 50*time.Millisecond)
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{})
+	h.session()
+	h.waitPIN(card.PINHelper)
+	h.waitFlow("idle reset", func(s vm.FlowState) bool { return s.Phase == vm.PhaseIdle })
+	if n := h.card.TriesLeft(card.PINHelper); n != 3 {
+		t.Fatalf("idle reset used a try: %d", n)
+	}
+	// Settings are behind the administrator PIN.
+	h.app.kiosk.Enable(true, time.Hour)
+	h.app.goPage(pageSettings)
+	h.wantText("設定を変更するには管理者パスワードを入力してください")
+	test.Type(h.app.setts.adminPIN, "1111")
+	h.app.setts.adminPIN.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.wantText("管理者パスワードが違います")
+	test.Type(h.app.setts.adminPIN, "2468")
+	h.app.setts.adminPIN.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.wantText("予約サイトのURL", "窓口端末モード(全画面)")
+}
+
+func TestDiagnosticsScreen(t *testing.T) {
+	h := newHarness(t, settings.Settings{})
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{})
+	h.app.goPage(pageDiag)
+	h.app.diag.runReport()
+	deadline := time.Now().Add(10 * time.Second)
+	for h.app.diag.qr.Resource == nil && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	txt := h.app.diag.text.Text
+	if h.app.diag.qr.Resource == nil || !strings.Contains(txt, "kind: mynumber-card") || !strings.Contains(txt, "pin sign: 5/5") {
+		t.Fatalf("report: %q", txt)
+	}
+	for _, personal := range []string{"花子", "霞が関", "20000101"} {
+		if strings.Contains(txt, personal) {
+			t.Fatalf("report shows %q", personal)
+		}
+	}
+	path := t.TempDir() + "/r.json"
+	if err := h.app.diag.SaveReport(path); err != nil {
+		t.Fatal(err)
+	}
+	h.app.diag.copyReport()
+	if !strings.Contains(h.app.fa.Clipboard().Content(), "mynadesk diagnostic report") {
+		t.Fatal("report not copied")
+	}
+}
+
+func TestSettingsScreenSavesAndSwitchesLanguage(t *testing.T) {
+	h := newHarness(t, settings.Settings{IdleTimeout: 2 * time.Minute})
+	path := t.TempDir() + "/s.yaml"
+	st, _, err := settings.Load(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.app.d.Store = st
+	h.app.goPage(pageSettings)
+	h.app.setts.service.SetText("https://booking.example.jp")
+	h.app.setts.lang.SetSelected("English")
+	h.app.setts.Save()
+	_, got, err := settings.Load(path, nil)
+	if err != nil || got.Lang != assets.EN || got.Service != "https://booking.example.jp" {
+		t.Fatalf("saved %+v %v", got, err)
+	}
+	h.wantText("Open the booking site's procedure")
+	// Kiosk mode without an administrator PIN is refused.
+	h.app.goPage(pageSettings)
+	h.app.setts.kiosk.SetChecked(true)
+	h.app.setts.Save()
+	h.wantText("Kiosk mode needs an administrator PIN")
+}
