@@ -85,9 +85,12 @@ type view struct {
 }
 
 type sessionView struct {
-	Code    string
-	URL     string
-	Link    string
+	Code string
+	URL  string
+	// Link is the mynadesk:// link, built here from a parsed code and a
+	// checked base URL; html/template would otherwise blank a non-http
+	// scheme.
+	Link    template.URL
 	QR      template.URL // data: URL of the PNG
 	Expires string
 	Mode    booking.Mode
@@ -145,7 +148,7 @@ func (p *Page) registration(r *http.Request) (*booking.Session, string, error) {
 
 func (p *Page) sessionView(s *booking.Session) *sessionView {
 	ref := booking.Ref{Service: p.baseURL, Code: s.Code}
-	sv := &sessionView{Code: s.Code.Display(), URL: ref.URL(), Link: ref.Link(), Mode: s.Mode,
+	sv := &sessionView{Code: s.Code.Display(), URL: ref.URL(), Link: template.URL(ref.Link()), Mode: s.Mode,
 		Expires: s.ExpiresAt.In(jst).Format("15:04")}
 	if png, err := qrcode.Encode(ref.URL(), qrcode.Medium, 200); err == nil {
 		sv.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
@@ -393,6 +396,6 @@ func (p *Page) sessionLanding(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ref := booking.Ref{Service: p.baseURL, Code: code}
-	v.Session = &sessionView{Code: code.Display(), URL: ref.URL(), Link: ref.Link()}
+	v.Session = &sessionView{Code: code.Display(), URL: ref.URL(), Link: template.URL(ref.Link())}
 	p.render(w, 200, "landing.html", v)
 }

@@ -120,12 +120,7 @@ func (s *site) toForm(t *testing.T, p *chromium.Page, shots bool) booking.Code {
 	if err != nil {
 		t.Fatalf("page code %q: %v", p.Text("#code"), err)
 	}
-	var href string
-	p.Eval(`document.getElementById("launch").getAttribute("href")`, &href)
-	ref, err := booking.ParseRef(href, "")
-	if err != nil || ref.Code != code || ref.Service != s.url || !strings.HasPrefix(href, "mynadesk://session?") {
-		t.Fatalf("【アプリを起動する】 href %q: %+v %v", href, ref, err)
-	}
+	wantLink(t, p, s.url, code)
 	wantText(t, p, "#launch", "アプリを起動する")
 	if shots {
 		s.shot(t, p, "04-card-chosen")
@@ -170,6 +165,7 @@ func (s *site) toCard(t *testing.T, p *chromium.Page, code booking.Code, shots b
 	p.WaitFor(`document.getElementById("complete")`)
 	wantText(t, p, "#steps li.now", "3 マイナンバーカード確認")
 	wantText(t, p, "#code", code.Display())
+	wantLink(t, p, s.url, code)
 	if shots {
 		s.shot(t, p, "08-card")
 	}
@@ -335,4 +331,15 @@ func TestRegistrationOnePIN(t *testing.T) {
 	p.WaitFor(`document.getElementById("done")`)
 	wantText(t, p, "main", "公的　花子")
 	s.shot(t, p, "17-onepin-done")
+}
+
+// wantLink checks 【アプリを起動する】 holds the session's mynadesk:// link.
+func wantLink(t *testing.T, p *chromium.Page, service string, code booking.Code) {
+	t.Helper()
+	var href string
+	p.Eval(`document.getElementById("launch").getAttribute("href")`, &href)
+	ref, err := booking.ParseRef(href, "")
+	if err != nil || ref.Code != code || ref.Service != service || !strings.HasPrefix(href, "mynadesk://session?") {
+		t.Fatalf("【アプリを起動する】 href %q: %+v %v", href, ref, err)
+	}
 }

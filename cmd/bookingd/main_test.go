@@ -144,6 +144,27 @@ func TestServesPageAPIHealth(t *testing.T) {
 			t.Errorf("GET %s: %d %.200s", path, resp.StatusCode, body)
 		}
 	}
+	// The QR code's URL opens a page with the code and the app link.
+	cl, _ := client.New(url, nil)
+	cr, err := cl.Create(context.Background(), booking.ModeTwoStep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for u, want := range map[string]int{cr.URL: 200, url + "/s/ABCD-EFGH": 404} {
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET %s: %d", u, resp.StatusCode)
+		}
+		if want == 200 && (!strings.Contains(string(body), cr.Code) || !strings.Contains(string(body), "mynadesk://session?")) {
+			i := strings.Index(string(body), "<main>")
+			t.Errorf("landing page lacks the code or the link: %s", body[i:])
+		}
+	}
 	if code := stop(); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
