@@ -448,6 +448,8 @@ func trim(s string) string {
 func TestGuessingIsRateLimited(t *testing.T) {
 	e := newEnv(t)
 	h := e.srv
+	frozen := time.Now()
+	e.srv.guesses.now = func() time.Time { return frozen }
 	guesser := "198.51.100.7:5555"
 	limited := false
 	for i := 0; i < 30; i++ {
@@ -478,7 +480,7 @@ func TestGuessingIsRateLimited(t *testing.T) {
 	if w := raw(t, h, "GET", "/api/v1/sessions/"+string(code), "", nil, guesser); w.Code != 429 {
 		t.Fatalf("guesser with right code: %d", w.Code)
 	}
-	e.srv.guesses.now = func() time.Time { return time.Now().Add(time.Minute) }
+	e.srv.guesses.now = func() time.Time { return frozen.Add(time.Minute) }
 	if w := raw(t, h, "GET", "/api/v1/sessions/"+string(code), "", nil, guesser); w.Code != 200 {
 		t.Fatalf("guesser after a minute: %d", w.Code)
 	}
@@ -522,6 +524,8 @@ func TestShutdownKeepsAcceptedUpload(t *testing.T) {
 
 func TestCreationIsRateLimited(t *testing.T) {
 	e := newEnv(t)
+	frozen := time.Now() // no refill while the loop runs, however slow the machine
+	e.srv.creates.now = func() time.Time { return frozen }
 	busy := "198.51.100.8:1"
 	n := 0
 	for ; n < 100; n++ {
