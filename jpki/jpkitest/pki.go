@@ -75,18 +75,34 @@ type PKI struct {
 	CRL []byte
 }
 
-// Names of the test roots, as J-LIS names its roots but with O=JPKI-TEST.
+// Names of the test roots, as J-LIS names its roots but with O=JPKI-TEST:
+// one attribute per RDN, in J-LIS's order (pkix.Name's own fields would put
+// both OUs into one multi-valued RDN).
 var (
-	SignCAName = pkix.Name{Country: []string{"JP"}, Organization: []string{"JPKI-TEST"},
-		OrganizationalUnit: []string{"JPKI for digital signature", "Japan Agency for Local Authority Information Systems"}}
-	AuthCAName = pkix.Name{Country: []string{"JP"}, Organization: []string{"JPKI-TEST"},
-		OrganizationalUnit: []string{"JPKI for user authentication", "Japan Agency for Local Authority Information Systems"}}
+	SignCAName = rdns("C", "JP", "O", "JPKI-TEST", "OU", "JPKI for digital signature",
+		"OU", "Japan Agency for Local Authority Information Systems")
+	AuthCAName = rdns("C", "JP", "O", "JPKI-TEST", "OU", "JPKI for user authentication",
+		"OU", "Japan Agency for Local Authority Information Systems")
 )
 
 // crlDirName is the directory name in the signing certificate's CRL
 // distribution point: J-LIS writes a directory name, no URL.
-var crlDirName = pkix.Name{Country: []string{"JP"}, Organization: []string{"JPKI-TEST"},
-	OrganizationalUnit: []string{"JPKI for digital signature", "CRL Distribution Points"}, CommonName: "SignCRL01"}
+var crlDirName = rdns("C", "JP", "O", "JPKI-TEST", "OU", "JPKI for digital signature",
+	"OU", "CRL Distribution Points", "CN", "SignCRL01")
+
+var attrOIDs = map[string]asn1.ObjectIdentifier{
+	"C": {2, 5, 4, 6}, "O": {2, 5, 4, 10}, "OU": {2, 5, 4, 11}, "L": {2, 5, 4, 7}, "CN": {2, 5, 4, 3},
+}
+
+// rdns makes a name with one attribute per RDN in the order given (type,
+// value pairs). ExtraNames override pkix.Name's fields and keep their order.
+func rdns(kv ...string) pkix.Name {
+	var n pkix.Name
+	for i := 0; i+1 < len(kv); i += 2 {
+		n.ExtraNames = append(n.ExtraNames, pkix.AttributeTypeAndValue{Type: attrOIDs[kv[i]], Value: kv[i+1]})
+	}
+	return n
+}
 
 var (
 	oidCertificatePolicies = asn1.ObjectIdentifier{2, 5, 29, 32}
@@ -198,7 +214,7 @@ func NewPKI(opts PKIOptions) (*PKI, error) {
 	pref, city := splitAddress(h.Address)
 	sign := &x509.Certificate{
 		SerialNumber:       pkiSerial(),
-		Subject:            pkix.Name{Country: []string{"JP"}, Locality: []string{pref, city}, CommonName: serialLikeCN(now)},
+		Subject:            rdns("C", "JP", "L", pref, "L", city, "CN", serialLikeCN(now)),
 		NotBefore:          notBefore,
 		NotAfter:           notAfter,
 		KeyUsage:           x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
@@ -210,7 +226,7 @@ func NewPKI(opts PKIOptions) (*PKI, error) {
 	}
 	auth := &x509.Certificate{
 		SerialNumber:       pkiSerial(),
-		Subject:            pkix.Name{Country: []string{"JP"}, CommonName: serialLikeCN(now)},
+		Subject:            rdns("C", "JP", "CN", serialLikeCN(now)),
 		NotBefore:          now.Add(-time.Hour),
 		NotAfter:           minTime(fifthBirthday(h.Birth, now), p.AuthCA.Cert.NotAfter),
 		KeyUsage:           x509.KeyUsageDigitalSignature,

@@ -3,11 +3,14 @@ package jpkitest
 import (
 	"bytes"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -48,10 +51,19 @@ func TestPKIShape(t *testing.T) {
 			t.Errorf("CA self-signature: %v", err)
 		}
 	}
-	if got := p.SignCA.Cert.Subject.String(); got != "OU=JPKI for digital signature+OU=Japan Agency for Local Authority Information Systems,O=JPKI-TEST,C=JP" &&
-		got != "OU=Japan Agency for Local Authority Information Systems+OU=JPKI for digital signature,O=JPKI-TEST,C=JP" &&
-		got != "OU=Japan Agency for Local Authority Information Systems,OU=JPKI for digital signature,O=JPKI-TEST,C=JP" {
-		t.Errorf("sign CA subject %q", got)
+	// One attribute per RDN, in J-LIS's order.
+	for _, tc := range []struct {
+		raw  []byte
+		want string
+	}{
+		{p.SignCA.Cert.RawSubject, "C=JP/O=JPKI-TEST/OU=JPKI for digital signature/OU=Japan Agency for Local Authority Information Systems"},
+		{p.AuthCA.Cert.RawSubject, "C=JP/O=JPKI-TEST/OU=JPKI for user authentication/OU=Japan Agency for Local Authority Information Systems"},
+		{p.SignCert.RawSubject, "C=JP/L=東京都/L=千代田区/CN=" + p.SignCert.Subject.CommonName},
+		{p.AuthCert.RawSubject, "C=JP/CN=" + p.AuthCert.Subject.CommonName},
+	} {
+		if got := rdnString(t, tc.raw); got != tc.want {
+			t.Errorf("name %s, want %s", got, tc.want)
+		}
 	}
 	if p.AuthCA.Cert.Subject.OrganizationalUnit[0] != "JPKI for user authentication" {
 		t.Errorf("auth CA OU %v", p.AuthCA.Cert.Subject.OrganizationalUnit)
@@ -204,4 +216,23 @@ func TestSplitAddress(t *testing.T) {
 			t.Errorf("%s -> %s %s", addr, p, c)
 		}
 	}
+}
+
+// rdnString writes a DER Name as type=value per RDN, failing on a
+// multi-valued RDN.
+func rdnString(t *testing.T, raw []byte) string {
+	t.Helper()
+	var seq pkix.RDNSequence
+	if rest, err := asn1.Unmarshal(raw, &seq); err != nil || len(rest) > 0 {
+		t.Fatalf("name: %v", err)
+	}
+	short := map[string]string{"2.5.4.6": "C", "2.5.4.10": "O", "2.5.4.11": "OU", "2.5.4.7": "L", "2.5.4.3": "CN"}
+	var parts []string
+	for _, rdn := range seq {
+		if len(rdn) != 1 {
+			t.Fatalf("multi-valued RDN %v", rdn)
+		}
+		parts = append(parts, short[rdn[0].Type.String()]+"="+fmt.Sprint(rdn[0].Value))
+	}
+	return strings.Join(parts, "/")
 }
