@@ -548,7 +548,7 @@ func (x *CRLIndex) CheckRevocation(_ context.Context, cert, issuer *x509.Certifi
 	st := Status{Reason: -1, Source: "crl"}
 	var info uint64
 	found := false
-	if cert.SerialNumber.Sign() > 0 && cert.SerialNumber.BitLen() <= 64 {
+	if cert.SerialNumber.Sign() >= 0 && cert.SerialNumber.BitLen() <= 64 {
 		u := cert.SerialNumber.Uint64()
 		if i, ok := slices.BinarySearchFunc(set.entries, u, func(e crlEntry, u uint64) int {
 			return cmpEntry(e, crlEntry{serial: u})

@@ -148,6 +148,7 @@ func TestCRLIndex(t *testing.T) {
 		{Serial: new(big.Int).SetUint64(1<<64 - 1), At: now.Add(-time.Hour), Reason: 5},
 		{Serial: long, At: now.Add(-time.Hour), Reason: 6},
 		{Serial: neg, At: now.Add(-time.Hour), Reason: 1},
+		{Serial: big.NewInt(0), At: now.Add(-time.Hour), Reason: 4}, // not RFC 5280, but must not be missed
 	}
 	der, err := crlgen.Build(f.gen1.Cert, f.gen1.Key, crlgen.Options{ThisUpdate: now.Add(-time.Hour), NextUpdate: now.Add(time.Hour),
 		Number: 7, Entries: entries, Filler: 10000, Seed: 1})
@@ -156,7 +157,7 @@ func TestCRLIndex(t *testing.T) {
 	}
 	// x509 agrees the generated CRL is well formed and signed.
 	rl, err := x509.ParseRevocationList(der)
-	if err != nil || rl.CheckSignatureFrom(f.gen1.Cert) != nil || len(rl.RevokedCertificateEntries) != 10005 {
+	if err != nil || rl.CheckSignatureFrom(f.gen1.Cert) != nil || len(rl.RevokedCertificateEntries) != 10006 {
 		t.Fatalf("x509 parse: %v", err)
 	}
 	x := NewCRLIndex(f.roots)
@@ -164,7 +165,7 @@ func TestCRLIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Entries != 10005 || info.Number.Int64() != 7 || info.Partition {
+	if info.Entries != 10006 || info.Number.Int64() != 7 || info.Partition {
 		t.Errorf("info %+v", info)
 	}
 	lookup := func(serial *big.Int) Status {
@@ -183,7 +184,7 @@ func TestCRLIndex(t *testing.T) {
 	}
 	// Every filler entry is found, and their neighbours are not.
 	found := 0
-	for _, e := range rl.RevokedCertificateEntries[5:] {
+	for _, e := range rl.RevokedCertificateEntries[6:] {
 		if lookup(e.SerialNumber).Revoked {
 			found++
 		}
@@ -203,7 +204,7 @@ func TestCRLIndex(t *testing.T) {
 	if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der}), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if info, err := NewCRLIndex(f.roots).AddFile(p); err != nil || info.Entries != 10005 {
+	if info, err := NewCRLIndex(f.roots).AddFile(p); err != nil || info.Entries != 10006 {
 		t.Errorf("PEM file: %v %+v", err, info)
 	}
 }
