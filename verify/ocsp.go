@@ -30,11 +30,18 @@ type OCSPChecker struct {
 	// MaxAge bounds how old an answer without nextUpdate may be (default
 	// 1 hour; J-LIS refreshes every 15 minutes).
 	MaxAge time.Duration
+	// Hash names the certificate in the request (CertID). Zero means SHA-1,
+	// which RFC 5019 responders require; it identifies, it does not protect.
+	Hash crypto.Hash
 }
 
 // CheckRevocation asks the responder about cert.
 func (o *OCSPChecker) CheckRevocation(ctx context.Context, cert, issuer *x509.Certificate, now time.Time) (Status, error) {
-	req, err := ocsp.CreateRequest(cert, issuer, &ocsp.RequestOptions{Hash: crypto.SHA256})
+	h := o.Hash
+	if h == 0 {
+		h = crypto.SHA1
+	}
+	req, err := ocsp.CreateRequest(cert, issuer, &ocsp.RequestOptions{Hash: h})
 	if err != nil {
 		return Status{}, fmt.Errorf("ocsp: request: %w", err)
 	}

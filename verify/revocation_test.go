@@ -96,6 +96,9 @@ func TestOCSP(t *testing.T) {
 	if res.Revocation.Reason != 4 {
 		t.Errorf("reason %d", res.Revocation.Reason)
 	}
+	// SHA-256 CertIDs for responders that take them.
+	check(t, f.sign(t, content, revokedPKI.SignCert), Options{Roots: f.roots, Revocation: []RevocationChecker{
+		&OCSPChecker{URL: srv.URL, Hash: crypto.SHA256}}}, ErrRevoked)
 
 	r.unknown = true
 	check(t, f.sign(t, content, f.base.SignCert), opts, ErrRevocationUnknown)
