@@ -281,6 +281,9 @@ func TestNormalize(t *testing.T) {
 			t.Errorf("address %q -> %q", v, got)
 		}
 	}
+	if NormalizeAddress("霞ヶ関") != NormalizeAddress("霞ケ関") || NormalizeAddress("霞ヶ関") == NormalizeAddress("霞が関") {
+		t.Error("ヶ folding")
+	}
 	// Long vowels stay distinct from dashes in names.
 	if NormalizeName("ミラー") == NormalizeName("ミラ-") {
 		t.Error("name folded ー to -")

@@ -18,7 +18,8 @@ import (
 func NormalizeName(name string) string { return string(runesOf(normalize(name, "", false))) }
 
 // NormalizeAddress is NormalizeName plus dash and long-vowel variants
-// (ー − ‐ ‑ – — ― ｰ － ─ ...) folded to '-'.
+// (ー − ‐ ‑ – — ― ｰ － ─ ...) folded to '-', and the small ヶ/ヵ of place
+// names folded to ケ/カ.
 func NormalizeAddress(addr string) string { return string(runesOf(normalize(addr, "", true))) }
 
 // nchar is one normalised character; wild marks a substitute (外字).
@@ -55,8 +56,15 @@ func normalize(s, subst string, address bool) []nchar {
 				continue
 			}
 		}
-		if address && isDash(r) {
-			r = '-'
+		if address {
+			switch {
+			case isDash(r):
+				r = '-'
+			case r == 'ヶ': // 霞ヶ関 / 霞ケ関: one letter, two sizes
+				r = 'ケ'
+			case r == 'ヵ':
+				r = 'カ'
+			}
 		}
 		if r >= 'a' && r <= 'z' {
 			r -= 'a' - 'A'
