@@ -81,9 +81,12 @@ type Result struct {
 
 // Session is one registration attempt as the service stores it.
 type Session struct {
-	Code      Code
-	Nonce     string // base64url of 32 random bytes
-	PageToken string // secret of the registration page; never sent to mynadesk
+	Code  Code
+	Nonce string // base64url of 32 random bytes
+	// PageToken is the registration page's secret, never sent to mynadesk.
+	// Create returns it in clear; the store keeps only its SHA-256
+	// (PageTokenHash), so a copy of the database cannot read sessions.
+	PageToken string
 	Service   string // the service's identity, part of the signed content
 	Mode      Mode
 	State     State

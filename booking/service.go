@@ -75,6 +75,12 @@ func NewService(cfg Config) (*Service, error) {
 // Now returns the service's clock.
 func (s *Service) Now() time.Time { return s.cfg.Now() }
 
+// PageTokenHash is what the store keeps of a page token.
+func PageTokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
 // AllowOnePIN reports whether one-PIN sessions may be created.
 func (s *Service) AllowOnePIN() bool { return s.cfg.AllowOnePIN }
 
@@ -112,9 +118,10 @@ func (s *Service) Create(ctx context.Context, mode Mode) (*Session, error) {
 		if err != nil {
 			return nil, &Error{Code: ECInternal, Message: "could not create a session", Err: err}
 		}
-		sess := &Session{Code: code, Nonce: nonce, PageToken: tok, Service: s.cfg.ServiceID,
+		sess := &Session{Code: code, Nonce: nonce, PageToken: PageTokenHash(tok), Service: s.cfg.ServiceID,
 			Mode: mode, State: StateCreated, CreatedAt: now, ExpiresAt: now.Add(s.cfg.TTL)}
 		err = s.cfg.Store.Create(ctx, sess)
+		sess.PageToken = tok // the page gets the token itself
 		if errors.Is(err, ErrConflict) {
 			continue // code collision: draw another
 		}
@@ -164,7 +171,7 @@ func (s *Service) PageView(ctx context.Context, code Code, token string) (*Sessi
 	if err != nil {
 		return nil, err
 	}
-	if subtle.ConstantTimeCompare([]byte(token), []byte(sess.PageToken)) != 1 || token == "" {
+	if token == "" || subtle.ConstantTimeCompare([]byte(PageTokenHash(token)), []byte(sess.PageToken)) != 1 {
 		return nil, Errorf(ECUnauthorized, "not this page's session")
 	}
 	return sess, nil

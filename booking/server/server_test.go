@@ -179,6 +179,10 @@ func TestTwoStepFlow(t *testing.T) {
 	if _, err := e.cl.PageView(ctx, ref.Code, "wrong"); !errors.Is(err, &booking.Error{Code: booking.ECUnauthorized}) {
 		t.Fatalf("page with wrong token: %v", err)
 	}
+	// The store keeps only a hash of the page token.
+	if st, _ := e.store.Get(ctx, ref.Code); st.PageToken == cr.PageToken || st.PageToken != booking.PageTokenHash(cr.PageToken) {
+		t.Fatalf("stored page token %q", st.PageToken)
+	}
 	if _, err := e.cl.Confirm(ctx, ref.Code, cr.PageToken, "tarou1234567"); err != nil {
 		t.Fatal(err)
 	}
