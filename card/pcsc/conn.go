@@ -87,16 +87,27 @@ func (c *conn) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
 	return out, err
 }
 
-// present reports an error when the card has left the reader.
+// vanishWait bounds how long present watches for the card to go away after
+// an empty answer: the service learns of the removal a moment later.
+const vanishWait = 500 * time.Millisecond
+
+// present reports an error when the card has left the reader, or leaves it
+// within vanishWait.
 func (c *conn) present() error {
-	st, err := c.h.Status()
-	if err != nil {
-		return err
+	deadline := time.Now().Add(vanishWait)
+	for {
+		st, err := c.h.Status()
+		if err != nil {
+			return err
+		}
+		if st.State&scard.Present == 0 {
+			return scard.ErrRemovedCard
+		}
+		if time.Now().After(deadline) {
+			return nil
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	if st.State&scard.Present == 0 {
-		return scard.ErrRemovedCard
-	}
-	return nil
 }
 
 // Begin starts a transaction; it waits while another application holds one.

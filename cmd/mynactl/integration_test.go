@@ -265,7 +265,7 @@ func TestIntegrationCardFaults(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pcsctest.Lock(t)
-			insert(t, 0, nil, sim.ServeOptions{Faults: tc.faults, MuteTimeout: 20 * time.Second})
+			insert(t, 0, nil, sim.ServeOptions{Faults: tc.faults, MuteTimeout: 6 * time.Second})
 			r := mynactl(t, "1234\n", append([]string{"attrs", "--pin-stdin", "--json"}, tc.args...)...)
 			if r.code != exitCard || r.errorCode(t) != tc.code {
 				t.Fatalf("%d %s %s", r.code, r.stdout, r.stderr)
