@@ -52,7 +52,8 @@ type Flow struct {
 	// OnePIN asks for the one-PIN variant: the session must be one-PIN, and
 	// the helper PIN is never asked.
 	OnePIN bool
-	// Progress, if set, is told each stage.
+	// Progress, if set, is told each stage. It is called on the goroutine
+	// running Run (a GUI hands it to its UI goroutine, e.g. with fyne.Do).
 	Progress func(Stage)
 	// ShowContent, if set, is given the content before it is signed (the
 	// desktop app shows it); an error stops the flow.
