@@ -15,12 +15,12 @@ var UI = struct {
 	ScanImage, ScanClipboard, ScanScreen, ScanNone, ScanBusy   Text
 
 	// Steps.
-	Step1Title, Step2Title, Step1Lead, Step2Lead, PINLabel, ShowPIN, NextButton, Cancel Text
-	TriesBefore, LastTryTitle, LastTryConfirm, ContentTitle, ContentLead                Text
-	Connecting, Preparing, HoldCard, HoldCardNote, Uploading, Sending, Waiting          Text
-	WaitingLead, ReadSuccess, SignSuccess, VerdictValid, VerdictValidNext, Done         Text
-	NextResident, Retry, TryAgain, ErrorCode, Remedies, Report, ReportTitle             Text
-	KeyboardHint                                                                        Text
+	Step1Title, Step2Title, Step1Lead, Step2Lead, PINLabel, ShowPIN, NextButton, Cancel         Text
+	TriesBefore, LastTryTitle, LastTryConfirm, LastTryYes, LastTryNo, ContentTitle, ContentLead Text
+	Connecting, Preparing, HoldCard, HoldCardNote, Uploading, Sending, Waiting                  Text
+	WaitingLead, ReadSuccess, SignSuccess, VerdictValid, VerdictValidNext, Done                 Text
+	NextResident, Retry, TryAgain, ErrorCode, Remedies, Report, ReportTitle                     Text
+	KeyboardHint                                                                                Text
 
 	// Diagnostics.
 	DiagLead, DiagRun, DiagCopy, DiagSave, DiagQR, DiagCopied, DiagSaved, DiagNoPersonal Text
@@ -81,7 +81,9 @@ var UI = struct {
 	Cancel:           Text{"キャンセル", "Cancel"},
 	TriesBefore:      Text{"残りの入力回数: %d回(最大%d回)", "Tries left: %d (of %d)"},
 	LastTryTitle:     Text{"最後の1回です", "This is the last try"},
-	LastTryConfirm:   Text{"このパスワードで読み取りますか?", "Use this PIN?"},
+	LastTryConfirm:   Text{"入力したパスワードで続けますか?", "Go on with the PIN you entered?"},
+	LastTryYes:       Text{"はい、このパスワードで続ける", "Yes, use this PIN"},
+	LastTryNo:        Text{"いいえ、入力し直す", "No, enter it again"},
 	ContentTitle:     Text{"署名する内容", "What you sign"},
 	ContentLead:      Text{"※署名する情報には登録日時、登録画面で入力した利用者名、マイナンバーカードから読み取られた四情報(氏名、生年月日、性別、住所)が含まれます。", "What you sign includes the registration time, the login ID and the four details read from the card."},
 	Connecting:       Text{"予約サイトに接続しています…", "Connecting to the booking site…"},

@@ -80,7 +80,7 @@ func New(fa fyne.App, w fyne.Window, d Deps) *App {
 	a := &App{fa: fa, win: w, d: d, s: d.Settings}
 	a.theme = NewTheme(d.Settings.Kiosk)
 	fa.Settings().SetTheme(a.theme)
-	a.kiosk = vm.NewKiosk(func() { fyne.Do(a.kioskReset) })
+	a.kiosk = vm.NewKiosk(func(idle bool) { fyne.Do(func() { a.kioskReset(idle) }) })
 	a.root = container.NewStack()
 	a.build()
 	w.SetContent(a.root)
@@ -207,8 +207,9 @@ func (a *App) backHome() {
 }
 
 // kioskReset forgets the resident: the session, what was typed, the
-// report, and returns to the start.
-func (a *App) kioskReset() {
+// report, and returns to the start. idle says the idle timeout did it, which
+// the start screen then says.
+func (a *App) kioskReset(idle bool) {
 	if p := a.d.Flow.State().Phase; p == vm.PhaseCard || p == vm.PhasePreparing {
 		a.touch() // never interrupt the card
 		return
@@ -217,7 +218,10 @@ func (a *App) kioskReset() {
 	a.home.session.SetText("")
 	a.home.setMessage("")
 	a.diag.clear()
-	a.notice = a.t(assets.UI.KioskReset)
+	a.notice = ""
+	if idle {
+		a.notice = a.t(assets.UI.KioskReset)
+	}
 	a.home.render(a.d.Home.State())
 	a.d.Flow.Reset() // last: its listeners see the start screen ready
 	a.show()
@@ -333,12 +337,14 @@ func (a *App) applySettings(s settings.Settings) error {
 	a.d.Home.SetReader(s.Reader)
 	a.applyKiosk()
 	a.build() // language and kiosk navigation
+	a.root.Objects = nil
+	a.show()
 	return nil
 }
 
 // Reset is kiosk mode's "next resident": it forgets everything of the
 // session on screen.
-func (a *App) Reset() { a.kioskReset() }
+func (a *App) Reset() { a.kioskReset(false) }
 
 // heading is a bold label.
 func heading(s string) *widget.Label {
@@ -352,6 +358,14 @@ func para(s string) *widget.Label {
 	l := widget.NewLabel(s)
 	l.Wrapping = fyne.TextWrapWord
 	return l
+}
+
+// sub is a sub-heading: the line that says what to do now.
+func sub(s string) *widget.RichText {
+	r := widget.NewRichText(&widget.TextSegment{Text: s, Style: widget.RichTextStyle{
+		SizeName: "subHeadingText", TextStyle: fyne.TextStyle{Bold: true}}})
+	r.Wrapping = fyne.TextWrapWord
+	return r
 }
 
 // big is a large heading for the manuals' success messages and verdicts.

@@ -390,7 +390,7 @@ func TestKioskResetForgetsTheResident(t *testing.T) {
 	if st := h.app.d.Flow.State(); st != (vm.FlowState{}) {
 		t.Fatalf("state kept after reset: %+v", st)
 	}
-	h.wantText("最初の画面に戻りました")
+	h.noText("操作がなかったため")
 	if h.app.home.session.Text != "" {
 		t.Fatal("session field not cleared")
 	}
@@ -400,6 +400,7 @@ func TestKioskResetForgetsTheResident(t *testing.T) {
 	h.session()
 	h.waitPIN(card.PINHelper)
 	h.waitFlow("idle reset", func(s vm.FlowState) bool { return s.Phase == vm.PhaseIdle })
+	h.wantText("操作がなかったため、最初の画面に戻りました。")
 	if n := h.card.TriesLeft(card.PINHelper); n != 3 {
 		t.Fatalf("idle reset used a try: %d", n)
 	}

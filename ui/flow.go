@@ -26,13 +26,14 @@ type flowScreen struct {
 	show      *widget.Check
 	pinMsg    *widget.Label
 	confirm   *fyne.Container // the last-try confirmation
+	buttons   *fyne.Container // OK and Cancel, hidden while confirming
 	ok        *button
 	cancel    *button
 	yes       *button
 	retry     *button
 	report    *button
 	back      *button
-	stateText *widget.Label // the main line of the screen, for tests
+	stateText fyne.CanvasObject // the main line of the screen
 }
 
 func newFlowScreen(a *App) *flowScreen {
@@ -82,7 +83,7 @@ func (f *flowScreen) render(st vm.FlowState) {
 	if st.Step == 2 {
 		title = a.t(assets.UI.Step2Title)
 	}
-	f.obj.Objects = []fyne.CanvasObject{screen(a, title, container.NewVBox(body...))}
+	f.obj.Objects = []fyne.CanvasObject{frame(a, title, container.NewVBox(body...), false)}
 	f.obj.Refresh()
 	if f.focus != nil && a.win.Canvas() != nil {
 		a.win.Canvas().Focus(f.focus)
@@ -108,7 +109,7 @@ func success(s string) fyne.CanvasObject {
 }
 
 func (f *flowScreen) progress(line, note string) []fyne.CanvasObject {
-	f.stateText = heading(line)
+	f.stateText = sub(line)
 	out := []fyne.CanvasObject{f.stateText, widget.NewProgressBarInfinite()}
 	if note != "" {
 		out = append(out, para(note))
@@ -130,15 +131,14 @@ func (f *flowScreen) pinStep(st vm.FlowState) []fyne.CanvasObject {
 	}
 	out = append(out, para(a.t(lead)))
 	if st.PIN == card.PINSign && st.Content != "" {
-		content := widget.NewMultiLineEntry()
-		content.SetText(st.Content)
-		content.Wrapping = fyne.TextWrapWord
-		content.SetMinRowsVisible(5)
-		content.Disable()
+		text := widget.NewLabelWithStyle(st.Content, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+		text.Wrapping = fyne.TextWrapBreak
+		content := container.NewVScroll(text)
+		content.SetMinSize(fyne.NewSize(0, 110))
 		out = append(out, widget.NewLabelWithStyle(a.t(assets.UI.ContentTitle), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 			para(a.t(assets.UI.ContentLead)), content)
 	}
-	f.stateText = heading(fmt.Sprintf(a.t(assets.UI.PINLabel), name, format))
+	f.stateText = sub(fmt.Sprintf(a.t(assets.UI.PINLabel), name, format))
 	tries := heading(fmt.Sprintf(a.t(assets.UI.TriesBefore), st.TriesLeft, st.PIN.MaxTries()))
 	out = append(out, f.stateText, para(a.t(assets.PINPurpose[st.PIN.String()])), para(a.t(note)), tries)
 	if st.LastTry {
@@ -157,15 +157,20 @@ func (f *flowScreen) pinStep(st vm.FlowState) []fyne.CanvasObject {
 	f.pinMsg.Importance = widget.DangerImportance
 	f.ok = newButton(a, a.t(assets.UI.NextButton), func() { f.submit(false) })
 	f.ok.Importance = widget.HighImportance
-	f.yes = newButton(a, a.t(assets.UI.LastTryConfirm), func() { f.submit(true) })
+	f.yes = newButton(a, a.t(assets.UI.LastTryYes), func() { f.submit(true) })
 	f.yes.Importance = widget.DangerImportance
-	no := newButton(a, a.t(assets.UI.Cancel), func() {
+	buttons := container.NewHBox(f.ok, f.cancel)
+	no := newButton(a, a.t(assets.UI.LastTryNo), func() {
 		f.confirm.Hide()
+		buttons.Show()
 		a.win.Canvas().Focus(f.pin)
 	})
-	f.confirm = container.NewVBox(heading(a.t(assets.UI.LastTryTitle)), para(a.t(assets.LastTryWarning)), container.NewHBox(f.yes, no))
+	lastTitle := sub(a.t(assets.UI.LastTryTitle))
+	lastTitle.Segments[0].(*widget.TextSegment).Style.ColorName = "error"
+	f.confirm = container.NewVBox(lastTitle, para(a.t(assets.LastTryWarning)), para(a.t(assets.UI.LastTryConfirm)), container.NewHBox(f.yes, no))
 	f.confirm.Hide()
-	out = append(out, f.pin, f.show, f.pinMsg, f.confirm, container.NewHBox(f.ok, f.cancel))
+	f.buttons = buttons
+	out = append(out, f.pin, f.show, f.pinMsg, f.confirm, buttons)
 	f.focus = f.pin
 	return out
 }
@@ -186,6 +191,7 @@ func (f *flowScreen) submit(confirmed bool) {
 		a.win.Canvas().Focus(f.pin)
 	case errors.Is(err, vm.ErrConfirmLastTry):
 		f.pinMsg.SetText("")
+		f.buttons.Hide()
 		f.confirm.Show()
 		a.win.Canvas().Focus(f.yes)
 	default:
@@ -201,7 +207,7 @@ func (f *flowScreen) verdict(st vm.FlowState) []fyne.CanvasObject {
 	if !v.OK() {
 		t.Segments[0].(*widget.TextSegment).Style.ColorName = "error"
 	}
-	f.stateText = heading(a.t(v.Title))
+	f.stateText = t
 	out := []fyne.CanvasObject{t, para(a.t(v.Message))}
 	if len(v.Remedies) > 0 {
 		out = append(out, widget.NewLabelWithStyle(a.t(assets.UI.Remedies), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
@@ -221,7 +227,7 @@ func (f *flowScreen) problem(st vm.FlowState) []fyne.CanvasObject {
 	a := f.a
 	p := st.Problem
 	out := problemBox(a, p)
-	f.stateText = out[0].(*widget.Label)
+	f.stateText = out[0]
 	btns := container.NewHBox()
 	f.retry = nil
 	if p.Retry {

@@ -62,7 +62,16 @@ func newHomeScreen(a *App) *homeScreen {
 
 // screen frames a page: title, navigation, content, keyboard hint.
 func screen(a *App, title string, content fyne.CanvasObject) fyne.CanvasObject {
+	return frame(a, title, content, true)
+}
+
+// frame is screen with or without the navigation (a session in progress
+// has none: it ends with its own buttons or Escape).
+func frame(a *App, title string, content fyne.CanvasObject, withNav bool) fyne.CanvasObject {
 	nav := container.NewHBox()
+	if !withNav {
+		nav.Hide()
+	}
 	if !a.s.Kiosk {
 		nav.Add(newButton(a, a.t(assets.UI.Home), func() { a.goPage(pageHome) }))
 		nav.Add(newButton(a, a.t(assets.UI.Diagnostics), func() { a.goPage(pageDiag) }))
@@ -179,8 +188,8 @@ func (h *homeScreen) clipboard() {
 
 // problemBox shows an error: its code, title, message, remedies.
 func problemBox(a *App, p *vm.Problem) []fyne.CanvasObject {
-	title := heading(a.t(p.Entry.Title))
-	title.Importance = widget.DangerImportance
+	title := big(a.t(p.Entry.Title))
+	title.Segments[0].(*widget.TextSegment).Style.ColorName = "error"
 	out := []fyne.CanvasObject{
 		title,
 		widget.NewLabel(fmt.Sprintf(a.t(assets.UI.ErrorCode), p.Code)),

@@ -9,7 +9,7 @@ import (
 // card leaves the reader while no card work is in progress, it calls Reset
 // so the app returns to the start and forgets the resident.
 type Kiosk struct {
-	reset func()
+	reset func(idle bool)
 
 	mu    sync.Mutex
 	on    bool
@@ -18,8 +18,9 @@ type Kiosk struct {
 	seq   int
 }
 
-// NewKiosk returns a disabled Kiosk that calls reset.
-func NewKiosk(reset func()) *Kiosk { return &Kiosk{reset: reset} }
+// NewKiosk returns a disabled Kiosk that calls reset, with idle true when
+// the idle timeout (not the card's removal) calls it.
+func NewKiosk(reset func(idle bool)) *Kiosk { return &Kiosk{reset: reset} }
 
 // Enable turns kiosk behaviour on or off with the given idle timeout.
 func (k *Kiosk) Enable(on bool, idle time.Duration) {
@@ -54,7 +55,7 @@ func (k *Kiosk) Touch() {
 		fire := k.on && seq == k.seq
 		k.mu.Unlock()
 		if fire {
-			k.reset()
+			k.reset(true)
 		}
 	})
 }
@@ -67,7 +68,7 @@ func (k *Kiosk) CardRemoved(p Phase) {
 		return
 	}
 	if k.Enabled() {
-		k.reset()
+		k.reset(false)
 	}
 }
 

@@ -15,8 +15,13 @@ import (
 )
 
 func TestKioskIdleAndRemoval(t *testing.T) {
-	var resets atomic.Int64
-	k := vm.NewKiosk(func() { resets.Add(1) })
+	var resets, idles atomic.Int64
+	k := vm.NewKiosk(func(idle bool) {
+		resets.Add(1)
+		if idle {
+			idles.Add(1)
+		}
+	})
 	k.Enable(true, 30*time.Millisecond)
 	for i := 0; i < 5; i++ { // input keeps it alive
 		time.Sleep(10 * time.Millisecond)
@@ -34,8 +39,8 @@ func TestKioskIdleAndRemoval(t *testing.T) {
 		t.Fatal("reset while the card was read")
 	}
 	k.CardRemoved(vm.PhaseDone)
-	if resets.Load() != 2 {
-		t.Fatal("no reset when the resident took the card after the verdict")
+	if resets.Load() != 2 || idles.Load() != 1 {
+		t.Fatalf("no reset when the resident took the card after the verdict (%d, %d idle)", resets.Load(), idles.Load())
 	}
 	k.Stop()
 	k.CardRemoved(vm.PhaseDone)
