@@ -36,7 +36,10 @@ type Deps struct {
 	// Capture takes a picture of the screen for 画面のQRを読み取る; nil hides
 	// the button.
 	Capture qr.Capturer
-	Version string
+	// ClipboardImage reads an image from the clipboard (a copied QR code);
+	// nil when the OS has no tool for it.
+	ClipboardImage qr.Capturer
+	Version        string
 	// Apply is told settings saved from the settings screen.
 	Apply func(settings.Settings)
 	// Fullscreen is called with kiosk mode's wish (the window's
@@ -88,6 +91,15 @@ func New(fa fyne.App, w fyne.Window, d Deps) *App {
 		a.touch()
 		if ev.Name == fyne.KeyEscape {
 			a.escape()
+		}
+	})
+	// A USB QR scanner types wherever the focus is: with nothing focused on
+	// the start screen, what it types goes into the session field.
+	w.Canvas().SetOnTypedRune(func(r rune) {
+		a.touch()
+		if a.page == pageHome && a.d.Flow.State().Phase == vm.PhaseIdle {
+			w.Canvas().Focus(a.home.session)
+			a.home.session.TypedRune(r)
 		}
 	})
 	d.Flow.OnChange(func(st vm.FlowState) { fyne.Do(func() { a.flowChanged(st) }) })

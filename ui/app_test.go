@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"image"
 	"os"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	goqr "github.com/skip2/go-qrcode"
 
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/booking"
@@ -17,6 +19,7 @@ import (
 	"github.com/mynadesk/mynadesk/card/sim"
 	"github.com/mynadesk/mynadesk/jpki/jpkitest"
 	"github.com/mynadesk/mynadesk/ui/internal/testenv"
+	"github.com/mynadesk/mynadesk/ui/qr"
 	"github.com/mynadesk/mynadesk/ui/settings"
 	"github.com/mynadesk/mynadesk/ui/vm"
 )
@@ -466,4 +469,60 @@ func TestSettingsScreenSavesAndSwitchesLanguage(t *testing.T) {
 	h.app.setts.kiosk.SetChecked(true)
 	h.app.setts.Save()
 	h.wantText("Kiosk mode needs an administrator PIN")
+}
+
+func TestScannerTypesIntoTheSessionField(t *testing.T) {
+	h := newHarness(t, settings.Settings{})
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{})
+	ref, _, err := h.env.Session(context.Background(), booking.ModeTwoStep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Nothing focused: a scanner's keystrokes still reach the field.
+	h.win.Canvas().Unfocus()
+	test.TypeOnCanvas(h.win.Canvas(), ref.URL())
+	h.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.waitPIN(card.PINHelper)
+}
+
+func TestClipboardImageQR(t *testing.T) {
+	h := newHarness(t, settings.Settings{})
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{})
+	ref, _, err := h.env.Session(context.Background(), booking.ModeTwoStep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := goqr.New(ref.URL(), goqr.Medium)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.app.d.ClipboardImage = qr.ImageCapturer{Image: code.Image(300)}
+	h.app.fa.Clipboard().SetContent("")
+	h.app.home.clipboard()
+	h.waitPIN(card.PINHelper)
+	if st := h.app.d.Flow.State(); st.Ref != ref {
+		t.Fatalf("opened %+v, want %+v", st.Ref, ref)
+	}
+}
+
+func TestScreenQR(t *testing.T) {
+	h := newHarness(t, settings.Settings{})
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{})
+	ref, _, err := h.env.Session(context.Background(), booking.ModeTwoStep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _ := goqr.New(ref.URL(), goqr.Medium)
+	h.app.d.Capture = qr.ImageCapturer{Image: code.Image(300)}
+	h.app.ScanScreen()
+	h.waitPIN(card.PINHelper)
+	// A screen without a QR code says so.
+	h.app.d.Flow.Reset()
+	h.app.d.Capture = qr.ImageCapturer{Image: image.NewRGBA(image.Rect(0, 0, 200, 200))}
+	h.app.ScanScreen()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(h.app.home.message.Text, "二次元コードが見つかりませんでした") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	h.wantText("二次元コードが見つかりませんでした")
 }

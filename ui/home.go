@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -10,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mynadesk/mynadesk/assets"
+	"github.com/mynadesk/mynadesk/booking"
+	"github.com/mynadesk/mynadesk/ui/qr"
 	"github.com/mynadesk/mynadesk/ui/vm"
 )
 
@@ -153,6 +157,7 @@ func (h *homeScreen) render(st vm.HomeState) {
 	}
 	if p := st.Problem; p != nil && st.Situation != vm.SitNoCard {
 		objs = append(objs, problemBox(a, p)...)
+		objs = append(objs, container.NewHBox(newButton(a, a.t(assets.UI.Report), a.RunDiagnostics)))
 	} else if st.Situation == vm.SitNoCard && p != nil {
 		objs = append(objs, para(a.t(p.Entry.Remedies[0])))
 	}
@@ -174,16 +179,18 @@ func (h *homeScreen) pickImage() {
 	d.Show()
 }
 
-// clipboard takes the clipboard: a copied session URL or code. (Fyne's
-// clipboard carries text; an image copied from a browser arrives as its
-// URL, which is what the QR code holds.)
+// clipboard takes the clipboard: a copied session URL or code, else a
+// copied image of the QR code.
 func (h *homeScreen) clipboard() {
-	txt := h.a.fa.Clipboard().Content()
-	if txt == "" {
-		h.setMessage(h.a.t(assets.UI.ScanNone))
+	if txt := strings.TrimSpace(h.a.fa.Clipboard().Content()); txt != "" {
+		h.a.OpenSession(txt)
 		return
 	}
-	h.a.OpenSession(txt)
+	if c := h.a.d.ClipboardImage; c != nil {
+		h.a.scan(func(ctx context.Context) (booking.Ref, error) { return qr.Screen(ctx, c, h.a.s.Service) })
+		return
+	}
+	h.setMessage(h.a.t(assets.UI.ScanNone))
 }
 
 // problemBox shows an error: its code, title, message, remedies.

@@ -112,9 +112,8 @@ func run(args []string, stderr io.Writer) int {
 	deps := ui.Deps{Settings: st, Store: store, Home: home, Flow: flow, Diag: diag, Version: Version,
 		Fullscreen: w.SetFullScreen,
 		Apply:      func(s settings.Settings) { source.Reader = s.Reader }}
-	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") != "" {
-		deps.Capture = qr.X11
-	}
+	deps.Capture = qr.ScreenCapturer(runtime.GOOS, os.Getenv("DISPLAY") != "")
+	deps.ClipboardImage = qr.ClipboardImage(runtime.GOOS)
 	u := ui.New(fa, w, deps)
 
 	ctx, cancel := context.WithCancel(context.Background())

@@ -132,3 +132,56 @@ func (c CommandCapturer) Capture(ctx context.Context) (image.Image, error) {
 	}
 	return img, nil
 }
+
+// ClipboardImage returns a Capturer that reads an image from the system
+// clipboard with the OS's usual tool, or nil when none is installed:
+// xclip or wl-paste on Linux, pngpaste on macOS, PowerShell on Windows.
+func ClipboardImage(goos string) Capturer {
+	type tool struct {
+		name string
+		args []string
+	}
+	var tools []tool
+	switch goos {
+	case "linux":
+		tools = []tool{{"wl-paste", []string{"--type", "image/png"}}, {"xclip", []string{"-selection", "clipboard", "-t", "image/png", "-o"}}}
+	case "darwin":
+		tools = []tool{{"pngpaste", []string{"-"}}}
+	case "windows":
+		tools = []tool{{"powershell", []string{"-NoProfile", "-NonInteractive", "-Command",
+			"Add-Type -AssemblyName System.Windows.Forms,System.Drawing;" +
+				"$i=[System.Windows.Forms.Clipboard]::GetImage(); if($i -eq $null){exit 1};" +
+				"$m=New-Object IO.MemoryStream; $i.Save($m,[System.Drawing.Imaging.ImageFormat]::Png);" +
+				"$o=[Console]::OpenStandardOutput(); $o.Write($m.ToArray(),0,$m.Length)"}}}
+	}
+	for _, t := range tools {
+		if _, err := exec.LookPath(t.name); err == nil {
+			return CommandCapturer{Name: t.name, Args: t.args}
+		}
+	}
+	return nil
+}
+
+// ScreenCapturer returns the Capturer for this computer's screen, or nil:
+// ImageMagick's import on Linux/X11, screencapture on macOS, PowerShell's
+// System.Drawing on Windows.
+func ScreenCapturer(goos string, display bool) Capturer {
+	switch goos {
+	case "linux":
+		if _, err := exec.LookPath(X11.Name); err == nil && display {
+			return X11
+		}
+	case "darwin":
+		return CommandCapturer{Name: "sh", Args: []string{"-c",
+			`f=$(mktemp -t mynadesk-screen).png && screencapture -x -t png "$f" && cat "$f"; rm -f "$f"`}}
+	case "windows":
+		return CommandCapturer{Name: "powershell", Args: []string{"-NoProfile", "-NonInteractive", "-Command",
+			"Add-Type -AssemblyName System.Windows.Forms,System.Drawing;" +
+				"$b=[System.Windows.Forms.SystemInformation]::VirtualScreen;" +
+				"$i=New-Object System.Drawing.Bitmap $b.Width,$b.Height;" +
+				"$g=[System.Drawing.Graphics]::FromImage($i); $g.CopyFromScreen($b.Left,$b.Top,0,0,$i.Size);" +
+				"$m=New-Object IO.MemoryStream; $i.Save($m,[System.Drawing.Imaging.ImageFormat]::Png);" +
+				"$o=[Console]::OpenStandardOutput(); $o.Write($m.ToArray(),0,$m.Length)"}}
+	}
+	return nil
+}

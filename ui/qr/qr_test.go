@@ -90,3 +90,18 @@ func TestCommandCapturer(t *testing.T) {
 		t.Fatal("a failing capture command gave an image")
 	}
 }
+
+func TestCapturersPerOS(t *testing.T) {
+	if qr.ScreenCapturer("plan9", true) != nil || qr.ClipboardImage("plan9") != nil {
+		t.Fatal("a capturer for an unknown OS")
+	}
+	if qr.ScreenCapturer("windows", false) == nil || qr.ScreenCapturer("darwin", false) == nil {
+		t.Fatal("no screen capturer for Windows or macOS")
+	}
+	if _, err := exec.LookPath("import"); err == nil && qr.ScreenCapturer("linux", true) == nil {
+		t.Fatal("ImageMagick is installed but not used on X11")
+	}
+	if qr.ScreenCapturer("linux", false) != nil {
+		t.Fatal("X11 capture without a display")
+	}
+}
