@@ -45,7 +45,8 @@ type stateFile struct {
 	PINs map[string]pinState `json:"pins"`
 }
 
-// Default card contents, used by mynasim init and NewProfile.
+// DefaultHolder is the fictional holder of a new virtual card (公的 花子,
+// the manuals' example), used by mynasim init.
 var DefaultHolder = Holder{
 	Name:    "公的\u3000花子",
 	Address: "東京都架空区見本町一丁目２番３号",

@@ -78,6 +78,7 @@ const (
 
 var extendedNames = map[Extended]string{ExtendedAccept: "accept", ExtendedReject: "reject", ExtendedClaimOnly: "claim-only"}
 
+// String is the name used on the command line and in card.json.
 func (e Extended) String() string {
 	if s, ok := extendedNames[e]; ok {
 		return s
@@ -117,6 +118,7 @@ const (
 
 var responseNames = map[ResponseMode]string{ResponseDirect: "direct", ResponseGetResponse: "61xx", ResponseWrongLe: "6cxx"}
 
+// String is the name used on the command line and in card.json.
 func (m ResponseMode) String() string {
 	if s, ok := responseNames[m]; ok {
 		return s
@@ -136,6 +138,8 @@ func ParseResponseMode(s string) (ResponseMode, error) {
 
 // Profile is everything a virtual card is made of. NewCard copies it.
 type Profile struct {
+	// Token is the kind of token: My Number Card (the zero value), Juki
+	// card or smartphone.
 	Token Token
 	// Holder is what input-helper EF 0002 holds: Name (family and given
 	// name separated by U+3000), Address, Birth (YYYYMMDD) and Sex (ISO
@@ -162,8 +166,11 @@ type Profile struct {
 	AuthKey, SignKey       *rsa.PrivateKey
 	AuthCert, SignCert     []byte
 	AuthCACert, SignCACert []byte
-	Extended               Extended
-	Response               ResponseMode
+
+	// Extended and Response choose among the behaviours the spec leaves
+	// unconfirmed; the zero values are ExtendedAccept and ResponseDirect.
+	Extended Extended
+	Response ResponseMode
 }
 
 // ErrProfile is wrapped by every profile validation error.
