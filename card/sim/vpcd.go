@@ -31,6 +31,7 @@ const (
 	DefaultMuteTimeout = 5 * time.Second
 
 	maxBackoff = 5 * time.Second
+	silentWarn = 5 * time.Second
 )
 
 // ServeOptions configures Serve.
@@ -108,11 +109,18 @@ func Serve(ctx context.Context, c *Card, opts ServeOptions) error {
 func serveConn(ctx context.Context, conn net.Conn, c *Card, faults *faultState, muteTimeout time.Duration, log *slog.Logger) error {
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
+	// vpcd takes one card per port; a second card's connection sits in the
+	// listen backlog, silent, until the first leaves. Say so.
+	quiet := time.AfterFunc(silentWarn, func() {
+		log.Warn("vpcd has not spoken since the connection; is another virtual card in this slot?")
+	})
+	defer quiet.Stop()
 	for {
 		msg, err := readMsg(conn)
 		if err != nil {
 			return err
 		}
+		quiet.Stop()
 		if len(msg) == 1 {
 			if err := control(conn, c, msg[0], log); err != nil {
 				return err
