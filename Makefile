@@ -6,7 +6,7 @@ GO       ?= go
 BIN      := bin
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X main.Version=$(VERSION)
-CMDS     := mynactl mynasim
+CMDS     := mynactl mynasim bookingd
 export PATH := $(PATH):/usr/local/go/bin
 
 .PHONY: all deps pcscd build test unit race vet demo bench fuzz clean
@@ -30,10 +30,14 @@ vet:
 # Every test, with the race detector, against the real pcscd + vpcd stack.
 # Tests that need pcscd fail (not skip) when CI=true.
 test: pcscd vet
-	$(GO) test -race -count=1 -timeout 20m ./...
+	BOOKING_POSTGRES_DSN=$$(bash scripts/postgres.sh) && export BOOKING_POSTGRES_DSN && \
+	bash scripts/chromium.sh >/dev/null && \
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 bench: pcscd
-	$(GO) test -run '^$$' -bench . -benchmem ./card/... ./verify/...
+	$(GO) test -run '^$$' -bench . -benchmem ./card/ ./verify/
+	$(GO) run ./verify/cmd/verifybench
+	bash scripts/booking-load.sh
 
 # Fuzz each parser for FUZZTIME (default 30s).
 FUZZTIME ?= 30s

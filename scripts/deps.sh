@@ -3,7 +3,9 @@
 # what is already there. Runs apt-get as root (directly, or through sudo).
 set -euo pipefail
 pkgs=(pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools
-      libgl1-mesa-dev xorg-dev xvfb openssl gcc pkg-config ca-certificates)
+      libgl1-mesa-dev xorg-dev xvfb imagemagick fonts-ipaexfont-gothic
+      openssl gcc pkg-config ca-certificates
+      postgresql chromium fonts-ipafont-gothic)
 pkgs+=("$@")
 missing=()
 for p in "${pkgs[@]}"; do
