@@ -66,7 +66,8 @@ subst() {
       "$1"
 }
 
-# winmain SRCDIR NAME: copies the main package SRCDIR (without tests) to
+# winmain SRCDIR NAME: copies the main package SRCDIR (and any files it
+# embeds; without tests) to
 # out/_win/NAME and prints that directory. The Windows resource (.syso)
 # is dropped next to the copy, so nothing is written into cmd/; the
 # leading "_" keeps the copy out of `go test ./...`.
@@ -74,6 +75,8 @@ winmain() {
   local src="$1" dst="$PKG_ROOT/out/_win/$2"
   rm -rf "$dst"
   mkdir -p "$dst"
-  find "$src" -maxdepth 1 -type f ! -name '*_test.go' -exec cp {} "$dst/" \;
+  cp -R "$src/." "$dst/"
+  rm -rf "$dst/testdata"
+  find "$dst" -name '*_test.go' -delete
   echo "$dst"
 }
