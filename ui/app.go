@@ -125,8 +125,11 @@ func (a *App) build() {
 }
 
 func (a *App) applyKiosk() {
-	a.theme.Kiosk = a.s.Kiosk
-	a.fa.Settings().SetTheme(a.theme)
+	if a.theme.Kiosk != a.s.Kiosk {
+		// Setting the theme drops Fyne's parsed fonts: only on a change.
+		a.theme.Kiosk = a.s.Kiosk
+		a.fa.Settings().SetTheme(a.theme)
+	}
 	a.kiosk.Enable(a.s.Kiosk, a.s.IdleTimeout)
 	if a.d.Fullscreen != nil {
 		a.d.Fullscreen(a.s.Kiosk)
@@ -358,9 +361,11 @@ func (a *App) applySettings(s settings.Settings) error {
 // session on screen.
 func (a *App) Reset() { a.kioskReset(false) }
 
-// heading is a bold label.
+// heading is a label for a heading line. No bold or italic style is used
+// anywhere: the Japanese font has one weight, and Fyne parses the font
+// once more for every style (about 18 MB each).
 func heading(s string) *widget.Label {
-	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{})
 	l.Wrapping = fyne.TextWrapWord
 	return l
 }
@@ -375,7 +380,7 @@ func para(s string) *widget.Label {
 // sub is a sub-heading: the line that says what to do now.
 func sub(s string) *widget.RichText {
 	r := widget.NewRichText(&widget.TextSegment{Text: s, Style: widget.RichTextStyle{
-		SizeName: "subHeadingText", TextStyle: fyne.TextStyle{Bold: true}}})
+		SizeName: "subHeadingText", TextStyle: fyne.TextStyle{}}})
 	r.Wrapping = fyne.TextWrapWord
 	return r
 }
@@ -383,7 +388,7 @@ func sub(s string) *widget.RichText {
 // big is a large heading for the manuals' success messages and verdicts.
 func big(s string) *widget.RichText {
 	r := widget.NewRichText(&widget.TextSegment{Text: s, Style: widget.RichTextStyle{
-		SizeName: "headingText", TextStyle: fyne.TextStyle{Bold: true}}})
+		SizeName: "headingText", TextStyle: fyne.TextStyle{}}})
 	r.Wrapping = fyne.TextWrapWord
 	return r
 }

@@ -135,7 +135,7 @@ func (f *flowScreen) pinStep(st vm.FlowState) []fyne.CanvasObject {
 		text.Wrapping = fyne.TextWrapBreak
 		content := container.NewVScroll(text)
 		content.SetMinSize(fyne.NewSize(0, 110))
-		out = append(out, widget.NewLabelWithStyle(a.t(assets.UI.ContentTitle), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		out = append(out, widget.NewLabelWithStyle(a.t(assets.UI.ContentTitle), fyne.TextAlignLeading, fyne.TextStyle{}),
 			para(a.t(assets.UI.ContentLead)), content)
 	}
 	f.stateText = sub(fmt.Sprintf(a.t(assets.UI.PINLabel), name, format))
@@ -210,7 +210,7 @@ func (f *flowScreen) verdict(st vm.FlowState) []fyne.CanvasObject {
 	f.stateText = t
 	out := []fyne.CanvasObject{t, para(a.t(v.Message))}
 	if len(v.Remedies) > 0 {
-		out = append(out, widget.NewLabelWithStyle(a.t(assets.UI.Remedies), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		out = append(out, widget.NewLabelWithStyle(a.t(assets.UI.Remedies), fyne.TextAlignLeading, fyne.TextStyle{}))
 		for _, r := range v.Remedies {
 			out = append(out, para("・"+a.t(r)))
 		}

@@ -50,7 +50,7 @@ func newHomeScreen(a *App) *homeScreen {
 	scans.Add(newButton(a, a.t(assets.UI.ScanImage), h.pickImage))
 	scans.Add(newButton(a, a.t(assets.UI.ScanClipboard), h.clipboard))
 	sessionBox := container.NewVBox(
-		heading(a.t(assets.UI.SessionTitle)),
+		sub(a.t(assets.UI.SessionTitle)),
 		para(a.t(assets.UI.SessionLead)),
 		widget.NewLabel(a.t(assets.UI.SessionField)),
 		container.NewBorder(nil, nil, nil, open, h.session),
@@ -58,8 +58,9 @@ func newHomeScreen(a *App) *homeScreen {
 	)
 	h.obj = screen(a, a.t(assets.UI.AppTitle), container.NewVBox(
 		h.noticeLb,
-		widget.NewCard("", a.t(assets.UI.ReaderTitle), h.status),
-		widget.NewCard("", "", sessionBox),
+		sub(a.t(assets.UI.ReaderTitle)), h.status,
+		widget.NewSeparator(),
+		sessionBox,
 	))
 	return h
 }
@@ -81,10 +82,10 @@ func frame(a *App, title string, content fyne.CanvasObject, withNav bool) fyne.C
 		nav.Add(newButton(a, a.t(assets.UI.Diagnostics), func() { a.goPage(pageDiag) }))
 	}
 	nav.Add(newButton(a, a.t(assets.UI.Settings), func() { a.goPage(pageSettings) }))
-	t := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	t := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{})
 	t.Truncation = fyne.TextTruncateEllipsis
 	top := container.NewBorder(nil, nil, nil, nav, t)
-	hint := widget.NewLabelWithStyle(a.t(assets.UI.KeyboardHint), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	hint := widget.NewLabelWithStyle(a.t(assets.UI.KeyboardHint), fyne.TextAlignCenter, fyne.TextStyle{})
 	return container.NewBorder(top, hint, nil, nil, container.NewVScroll(content))
 }
 
@@ -127,7 +128,7 @@ func (h *homeScreen) render(st vm.HomeState) {
 	}
 	h.pins = nil
 	if st.Status != nil && st.Status.Supported {
-		objs = append(objs, widget.NewLabelWithStyle(a.t(assets.UI.PINCounters), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		objs = append(objs, widget.NewLabelWithStyle(a.t(assets.UI.PINCounters), fyne.TextAlignLeading, fyne.TextStyle{}))
 		for _, p := range st.Status.PINs {
 			tries := fmt.Sprintf(a.t(assets.UI.TriesOf), p.TriesLeft, p.MaxTries)
 			if p.Blocked {
@@ -208,7 +209,7 @@ func problemBox(a *App, p *vm.Problem) []fyne.CanvasObject {
 		out = append(out, l)
 	}
 	if len(p.Entry.Remedies) > 0 {
-		out = append(out, widget.NewLabelWithStyle(a.t(assets.UI.Remedies), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		out = append(out, widget.NewLabelWithStyle(a.t(assets.UI.Remedies), fyne.TextAlignLeading, fyne.TextStyle{}))
 		for _, r := range p.Entry.Remedies {
 			out = append(out, para("・"+a.t(r)))
 		}
