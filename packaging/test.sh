@@ -32,8 +32,9 @@ t0=$SECONDS
 
 if [ $build = 1 ]; then
   bash "$PKG_DIR/deps.sh" || exit 1
-  check "build: Windows MSI (packaging/windows/build.sh)" bash "$PKG_DIR/build.sh" windows
-  check "build: Linux .deb (packaging/linux/build.sh)" bash "$PKG_DIR/build.sh" linux
+  # Build output is shown as it comes (the Windows GUI build is long).
+  if bash "$PKG_DIR/build.sh" windows; then ok "build: Windows MSI (packaging/windows/build.sh)"; else bad "build: Windows MSI (packaging/windows/build.sh)"; fi
+  if bash "$PKG_DIR/build.sh" linux; then ok "build: Linux .deb (packaging/linux/build.sh)"; else bad "build: Linux .deb (packaging/linux/build.sh)"; fi
 fi
 tb=$SECONDS
 

@@ -13,7 +13,9 @@ need go gcc dpkg-deb
 cd "$PKG_ROOT"
 arch="$(dpkg --print-architecture)"
 root="$PKG_OUT/linux/root"
-rm -rf "$PKG_OUT/linux"
+deb="$PKG_OUT/${PRODUCT_NAME}_${VERSION}_${arch}.deb"
+# Nothing stale survives a failed build.
+rm -rf "$PKG_OUT/linux" "$deb"
 mkdir -p "$root/DEBIAN" "$root/usr/bin" "$root/usr/share/applications" \
   "$root/usr/share/doc/$PRODUCT_NAME" "$root/usr/share/icons/hicolor/scalable/apps"
 
@@ -44,7 +46,5 @@ find "$root" -type d -exec chmod 0755 {} +
 find "$root" -type f -exec chmod 0644 {} +
 chmod 0755 "$root/usr/bin/"*
 
-deb="$PKG_OUT/${PRODUCT_NAME}_${VERSION}_${arch}.deb"
-rm -f "$deb"
 dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
 log "built $deb"

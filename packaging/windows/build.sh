@@ -14,7 +14,9 @@ need go x86_64-w64-mingw32-gcc x86_64-w64-mingw32-windres wixl osslsigncode
 cd "$PKG_ROOT"
 win="$PKG_OUT/windows"
 stage="$win/msi"
-rm -rf "$win"
+msi="$PKG_OUT/$PRODUCT_NAME-$VERSION-x64.msi"
+# Nothing stale survives a failed build.
+rm -rf "$win" "$msi"
 mkdir -p "$stage"
 cp assets/icons/mynadesk.ico "$stage/mynadesk.ico"
 
@@ -45,9 +47,7 @@ log "signing the programs"
 bash "$PKG_DIR/windows/sign.sh" "$stage/mynadesk.exe" "$stage/mynactl.exe"
 
 log "MSI (wixl)"
-msi="$PKG_OUT/$PRODUCT_NAME-$VERSION-x64.msi"
 subst "$PKG_DIR/windows/mynadesk.wxs.in" >"$stage/mynadesk.wxs"
-rm -f "$msi"
 (cd "$stage" && wixl -a x64 -o "$msi" mynadesk.wxs)
 bash "$PKG_DIR/windows/sign.sh" "$msi"
 cp "$stage/mynadesk.exe" "$stage/mynactl.exe" "$win/"
