@@ -116,6 +116,7 @@ func serveConn(ctx context.Context, conn net.Conn, c *Card, faults *faultState, 
 	})
 	defer quiet.Stop()
 	for {
+		quickAck(conn)
 		msg, err := readMsg(conn)
 		if err != nil {
 			return err
