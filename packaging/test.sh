@@ -139,6 +139,27 @@ PY
   f="$(find "$tmp/msi" -name mynactl.exe | head -1)"
   [ -z "$f" ] || has "Windows: mynactl.exe is a console program" \
     "$(x86_64-w64-mingw32-objdump -p "$f" 2>&1)" 'Subsystem[[:space:]]+0*3[[:space:]]'
+  # The next version's MSI, made from the same programs: it must carry the
+  # same UpgradeCode (so MajorUpgrade replaces this one in place) and a new
+  # ProductCode.
+  up="$tmp/upgrade"
+  mkdir -p "$up"
+  next="$VERSION_MAJOR.$VERSION_MINOR.$((VERSION_PATCH + 1))"
+  cp "$PKG_OUT/windows/msi/"*.exe "$PKG_OUT/windows/msi/mynadesk.ico" "$up/" 2>/dev/null
+  if MYNADESK_VERSION="$next" bash "$PKG_DIR/windows/wxs.sh" >"$up/mynadesk.wxs" &&
+    (cd "$up" && wixl -a x64 -o next.msi mynadesk.wxs >/dev/null 2>&1); then
+    nprop="$(msiinfo export "$up/next.msi" Property | tr -d '\r')"
+    code() { grep -E "^$1"$'\t' <<<"$2" | cut -f2; }
+    if [ "$(code UpgradeCode "$nprop")" = "$(code UpgradeCode "$prop_t")" ] &&
+      [ "$(code ProductCode "$nprop")" != "$(code ProductCode "$prop_t")" ] &&
+      [ "$(code ProductVersion "$nprop")" = "$next" ]; then
+      ok "Windows: the $next MSI keeps the UpgradeCode, gets a new ProductCode (in-place upgrade)"
+    else
+      bad "Windows: the $next MSI keeps the UpgradeCode, gets a new ProductCode (in-place upgrade)" "$nprop"
+    fi
+  else
+    bad "Windows: an MSI for the next version builds"
+  fi
   cp "$msi" "$tmp/tampered.msi"
   printf 'x' | dd of="$tmp/tampered.msi" bs=1 seek=$(( $(stat -c %s "$msi") / 2 )) conv=notrunc 2>/dev/null
   if osslsigncode verify -CAfile "$ca" -in "$tmp/tampered.msi" >/dev/null 2>&1; then

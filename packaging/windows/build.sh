@@ -47,7 +47,7 @@ log "signing the programs"
 bash "$PKG_DIR/windows/sign.sh" "$stage/mynadesk.exe" "$stage/mynactl.exe"
 
 log "MSI (wixl)"
-subst "$PKG_DIR/windows/mynadesk.wxs.in" >"$stage/mynadesk.wxs"
+bash "$PKG_DIR/windows/wxs.sh" >"$stage/mynadesk.wxs"
 (cd "$stage" && wixl -a x64 -o "$msi" mynadesk.wxs)
 bash "$PKG_DIR/windows/sign.sh" "$msi"
 cp "$stage/mynadesk.exe" "$stage/mynactl.exe" "$win/"
