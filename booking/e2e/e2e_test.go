@@ -320,9 +320,10 @@ func TestEndToEnd(t *testing.T) {
 	})
 	for _, tc := range []struct {
 		name, card, want, code string
+		exit                   int
 	}{
-		{"code21", expired, "失効済みのマイナンバーカードの可能性があります。(Code: 21)", "21"},
-		{"code23", revoked, "失効済みのマイナンバーカードの可能性があります。(Code: 23)", "23"},
+		{"code21", expired, "失効済みのマイナンバーカードの可能性があります。(Code: 21)", "21", 21},
+		{"code23", revoked, "失効済みのマイナンバーカードの可能性があります。(Code: 23)", "23", 23},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			defer serveCard(t, tc.card)()
@@ -330,7 +331,7 @@ func TestEndToEnd(t *testing.T) {
 			r, text := register(t, p, b, nil)
 			p.Screenshot(filepath.Join(dir, "e2e-"+tc.name+".png"))
 			res, _ := r.json(t)["result"].(map[string]any)
-			if r.code != 10 || res["code"] != tc.code || !strings.Contains(text, tc.want) {
+			if r.code != tc.exit || res["code"] != tc.code || !strings.Contains(text, tc.want) {
 				t.Fatalf("mynactl %+v; page %q", r, text)
 			}
 		})
@@ -344,7 +345,7 @@ func TestEndToEnd(t *testing.T) {
 		})
 		p.Screenshot(filepath.Join(dir, "e2e-mismatch.png"))
 		res, _ := r.json(t)["result"].(map[string]any)
-		if r.code != 10 || res["outcome"] != "mismatch" || !strings.Contains(text, "入力された利用者情報と読み取られたカードの情報が一致しません") {
+		if r.code != 22 || res["outcome"] != "mismatch" || !strings.Contains(text, "入力された利用者情報と読み取られたカードの情報が一致しません") {
 			t.Fatalf("mynactl %+v; page %q", r, text)
 		}
 	})

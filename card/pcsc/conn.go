@@ -3,6 +3,7 @@ package pcsc
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,6 +17,7 @@ import (
 // may block on the card run on a goroutine and the caller returns when ctx
 // ends.
 type conn struct {
+	sys    *System
 	reader string
 	mu     sync.Mutex // one call on the handle at a time
 	h      *scard.Card
@@ -26,12 +28,14 @@ type conn struct {
 }
 
 func (c *conn) readStatus() error {
-	st, err := c.h.Status()
-	if err != nil {
-		return classify("read card status", c.reader, err)
-	}
-	c.atr, c.proto = st.Atr, c.h.ActiveProtocol()
-	return nil
+	return protect(func() error {
+		st, err := c.h.Status()
+		if err != nil {
+			return classify("read card status", c.reader, err)
+		}
+		c.atr, c.proto = st.Atr, c.h.ActiveProtocol()
+		return nil
+	})
 }
 
 // call runs fn on the handle, giving up when ctx ends. While an abandoned
@@ -48,8 +52,10 @@ func (c *conn) call(ctx context.Context, op string, fn func() error) error {
 	stuck := &card.ReaderError{Fault: card.FaultTimeout, Reader: c.reader, Op: op + " (no answer)"}
 	var finished atomic.Bool
 	done := make(chan error, 1)
+	c.sys.inflight.Add(1)
 	go func() {
-		err := fn()
+		defer c.sys.inflight.Done()
+		err := protect(fn)
 		finished.Store(true)
 		c.pending.CompareAndSwap(stuck, nil)
 		c.mu.Unlock()
@@ -76,38 +82,16 @@ func (c *conn) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
 	var out []byte
 	err := c.call(ctx, "transmit", func() (err error) {
 		out, err = c.h.Transmit(apdu)
-		if err == nil && len(out) < 2 {
-			// Some drivers (vpcd among them) answer a card that vanished
+		if err == nil && len(out) == 0 {
+			// vpcd, and some readers, answer a card that vanished
 			// mid-command with an empty response instead of an error: ask
-			// the service whether the card is still there.
-			err = c.present()
+			// the service whether the card is still there. (A 1-byte
+			// answer is a garbled one, not a removal.)
+			err = c.sys.cardGone(c.reader)
 		}
 		return err
 	})
 	return out, err
-}
-
-// vanishWait bounds how long present watches for the card to go away after
-// an empty answer: the service learns of the removal a moment later.
-const vanishWait = 500 * time.Millisecond
-
-// present reports an error when the card has left the reader, or leaves it
-// within vanishWait.
-func (c *conn) present() error {
-	deadline := time.Now().Add(vanishWait)
-	for {
-		st, err := c.h.Status()
-		if err != nil {
-			return err
-		}
-		if st.State&scard.Present == 0 {
-			return scard.ErrRemovedCard
-		}
-		if time.Now().After(deadline) {
-			return nil
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // Begin starts a transaction; it waits while another application holds one.
@@ -169,4 +153,15 @@ func (c *conn) Close() error {
 	case <-ctx.Done():
 		return nil
 	}
+}
+
+// protect turns a panic in the PC/SC binding (seen with handles of cards
+// that vanished) into an error, so one bad answer cannot end the program.
+func protect(fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("pc/sc call panicked: %v", r)
+		}
+	}()
+	return fn()
 }

@@ -28,6 +28,9 @@ const pollInterval = 250 * time.Millisecond
 type System struct {
 	mu  sync.Mutex // serialises calls on the context
 	ctx *scard.Context
+	// inflight counts calls on card handles still inside the service, so
+	// Close never releases the context under them.
+	inflight sync.WaitGroup
 }
 
 // Open establishes a context with the PC/SC service. A service that is not
@@ -40,11 +43,52 @@ func Open() (*System, error) {
 	return &System{ctx: c}, nil
 }
 
-// Close releases the context.
+// releaseWait bounds how long Close waits for calls still in the service.
+const releaseWait = 5 * time.Second
+
+// Close releases the context once no call on one of its cards is still in
+// the service. A call stuck past releaseWait leaves the context unreleased:
+// a small leak instead of freeing memory the service may still write.
 func (s *System) Close() error {
+	done := make(chan struct{})
+	go func() { s.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(releaseWait):
+		return nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return classify("release context", "", s.ctx.Release())
+}
+
+// vanishWait bounds how long cardGone watches for a card to leave after an
+// empty answer: pcscd notices a removal on its next presence poll (about
+// every 400 ms), later still on a loaded machine.
+const vanishWait = 2 * time.Second
+
+// cardGone reports scard.ErrRemovedCard if the reader's card has left, or
+// leaves within vanishWait, and nil if it stays. It asks the service about
+// the reader, not the handle, which may no longer be usable.
+func (s *System) cardGone(reader string) error {
+	deadline := time.Now().Add(vanishWait)
+	rs := []scard.ReaderState{{Reader: reader, CurrentState: scard.StateUnaware}}
+	for {
+		s.mu.Lock()
+		err := s.ctx.GetStatusChange(rs, 0)
+		s.mu.Unlock()
+		if err != nil && !errors.Is(err, scard.ErrTimeout) {
+			return err
+		}
+		if rs[0].EventState&scard.StatePresent == 0 {
+			return scard.ErrRemovedCard
+		}
+		if time.Now().After(deadline) {
+			return nil
+		}
+		rs[0].CurrentState = rs[0].EventState &^ scard.StateChanged
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 func (s *System) listReaders() ([]string, error) {
@@ -169,7 +213,7 @@ func (s *System) Connect(ctx context.Context, reader string) (card.Conn, error) 
 	if err != nil {
 		return nil, classify("connect", reader, err)
 	}
-	c := &conn{reader: reader, h: h}
+	c := &conn{sys: s, reader: reader, h: h}
 	if err := c.readStatus(); err != nil {
 		h.Disconnect(scard.LeaveCard)
 		return nil, err

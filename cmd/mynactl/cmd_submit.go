@@ -7,7 +7,11 @@ package main
 //
 // Exit status, besides the common ones:
 //
-//	10  the signature check failed (Code 21, 23, mismatch S01, or another code)
+//	20  the signature check failed for another reason (codes 30–40)
+//	21  the signing certificate has expired (Code 21)
+//	22  the card's attributes differ from step 1 (mismatch, S01)
+//	23  the signing certificate is revoked (Code 23)
+//	    (the same statuses as mynactl verify)
 //	11  the session was refused: mistyped or unknown code, expired, already
 //	    done, not a session reference (S04–S07, S09)
 //	12  the booking service could not be reached (S08)
@@ -31,7 +35,6 @@ import (
 
 // Exit statuses of submit.
 const (
-	exitCheckFailed    = 10
 	exitSessionRefused = 11
 	exitServiceDown    = 12
 )
@@ -168,10 +171,20 @@ func runSubmit(ctx context.Context, e *env, fs *flag.FlagSet, args []string) err
 			fmt.Fprintln(e.stdout, msg)
 		}
 	}
-	if res.Outcome != booking.OutcomeValid {
-		return &exitCodeError{code: exitCheckFailed, err: errors.New(title), quiet: true}
+	if status := outcomeExit[res.Outcome]; status != exitOK {
+		return &exitCodeError{code: status, err: errors.New(title), quiet: true}
 	}
 	return nil
+}
+
+// outcomeExit gives a service verdict the exit status mynactl verify gives
+// the same outcome, so scripts test one set of numbers.
+var outcomeExit = map[booking.Outcome]int{
+	booking.OutcomeValid:    exitOK,
+	booking.OutcomeExpired:  exitVerifyExpired,
+	booking.OutcomeRevoked:  exitVerifyRevoked,
+	booking.OutcomeMismatch: exitVerifyMismatch,
+	booking.OutcomeOther:    exitVerifyOther,
 }
 
 // verdictText is what the service's manual shows for a result.
