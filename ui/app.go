@@ -45,6 +45,10 @@ type Deps struct {
 	// Fullscreen is called with kiosk mode's wish (the window's
 	// SetFullScreen; nil in tests).
 	Fullscreen func(bool)
+	// Do runs a function on the UI goroutine, later; fyne.Do when nil.
+	// Tests give one that serialises like the real driver (Fyne's test
+	// driver runs fyne.Do at once on the calling goroutine).
+	Do func(func())
 }
 
 type page int
@@ -81,9 +85,12 @@ type App struct {
 // The caller runs d.Home.Run.
 func New(fa fyne.App, w fyne.Window, d Deps) *App {
 	a := &App{fa: fa, win: w, d: d, s: d.Settings}
+	if a.d.Do == nil {
+		a.d.Do = fyne.Do
+	}
 	a.theme = NewTheme(d.Settings.Kiosk)
 	fa.Settings().SetTheme(a.theme)
-	a.kiosk = vm.NewKiosk(func(idle bool) { fyne.Do(func() { a.kioskReset(idle) }) })
+	a.kiosk = vm.NewKiosk(func(idle bool) { a.d.Do(func() { a.kioskReset(idle) }) })
 	a.root = container.NewStack()
 	a.build()
 	w.SetContent(a.root)
@@ -102,10 +109,10 @@ func New(fa fyne.App, w fyne.Window, d Deps) *App {
 			a.home.session.TypedRune(r)
 		}
 	})
-	d.Flow.OnChange(func(st vm.FlowState) { fyne.Do(func() { a.flowChanged(st) }) })
-	d.Home.OnChange(func(st vm.HomeState) { fyne.Do(func() { a.home.render(st) }) })
+	d.Flow.OnChange(func(st vm.FlowState) { a.d.Do(func() { a.flowChanged(st) }) })
+	d.Home.OnChange(func(st vm.HomeState) { a.d.Do(func() { a.home.render(st) }) })
 	d.Home.OnCardRemoved(func() {
-		fyne.Do(func() { a.kiosk.CardRemoved(a.d.Flow.State().Phase) })
+		a.d.Do(func() { a.kiosk.CardRemoved(a.d.Flow.State().Phase) })
 	})
 	a.applyKiosk()
 	a.show()
@@ -276,7 +283,7 @@ func (a *App) sessionError(err error) {
 // HandleLink is how a mynadesk:// link from a second instance (or argv)
 // reaches the window. "" only brings the window forward.
 func (a *App) HandleLink(arg string) {
-	fyne.Do(func() {
+	a.d.Do(func() {
 		a.win.RequestFocus()
 		if arg == "" {
 			return
@@ -299,7 +306,7 @@ func (a *App) scan(find func(ctx context.Context) (booking.Ref, error)) {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		ref, err := find(ctx)
-		fyne.Do(func() {
+		a.d.Do(func() {
 			if err != nil {
 				a.sessionError(err)
 				return

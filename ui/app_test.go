@@ -35,6 +35,7 @@ func TestMain(m *testing.M) {
 // real booking service on loopback.
 type harness struct {
 	t     *testing.T
+	loop  chan func() // the UI goroutine, as the real driver has one
 	env   *testenv.Env
 	app   *App
 	win   fyne.Window
@@ -60,8 +61,17 @@ func newHarness(t *testing.T, s settings.Settings) *harness {
 	if s.Lang == "" {
 		s.Lang = assets.JA
 	}
-	h := &harness{t: t, env: env, win: w, flows: make(chan vm.FlowState, 1000), homes: make(chan vm.HomeState, 1000)}
-	h.app = New(fa, w, Deps{Settings: s, Home: home, Flow: flow, Diag: diag, Version: "test"})
+	h := &harness{t: t, env: env, win: w, flows: make(chan vm.FlowState, 1000), homes: make(chan vm.HomeState, 1000),
+		loop: make(chan func(), 10000)}
+	go func() {
+		for f := range h.loop {
+			f()
+		}
+	}()
+	h.ui(func() {
+		h.app = New(fa, w, Deps{Settings: s, Home: home, Flow: flow, Diag: diag, Version: "test",
+			Do: func(f func()) { h.loop <- f }})
+	})
 	// Registered after the screens: when a state arrives here, the screens
 	// have rendered it (the test driver runs fyne.Do inline).
 	flow.OnChange(func(st vm.FlowState) { h.flows <- st })
@@ -69,9 +79,17 @@ func newHarness(t *testing.T, s settings.Settings) *harness {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { home.Run(ctx); close(done) }()
-	t.Cleanup(func() { flow.Reset(); cancel(); <-done })
-	w.Show()
+	t.Cleanup(func() { flow.Reset(); cancel(); <-done; h.ui(func() {}) })
+	h.ui(w.Show)
 	return h
+}
+
+// ui runs f on the UI goroutine and waits: every widget is touched there,
+// as with the real driver, so the race detector checks the threading.
+func (h *harness) ui(f func()) {
+	done := make(chan struct{})
+	h.loop <- func() { defer close(done); f() }
+	<-done
 }
 
 func (h *harness) insert(holder jpkitest.Holder, p *jpkitest.PKI, tries map[card.PIN]int, f sim.Faults) {
@@ -91,6 +109,7 @@ func (h *harness) waitHome(sit vm.Situation) {
 		select {
 		case s := <-h.homes:
 			if s.Situation == sit {
+				h.ui(func() {}) // the screens have rendered it
 				return
 			}
 		case <-timeout:
@@ -106,6 +125,7 @@ func (h *harness) waitFlow(what string, ok func(vm.FlowState) bool) {
 		select {
 		case s := <-h.flows:
 			if ok(s) {
+				h.ui(func() {}) // the screens have rendered it
 				return
 			}
 		case <-timeout:
@@ -127,12 +147,14 @@ func (h *harness) waitPIN(p card.PIN) {
 // screenText is every text drawn in the window now.
 func (h *harness) screenText() string {
 	var b strings.Builder
-	for _, o := range test.LaidOutObjects(h.win.Content()) {
-		if t, ok := o.(*canvas.Text); ok && o.Visible() {
-			b.WriteString(t.Text)
-			b.WriteString("\n")
+	h.ui(func() {
+		for _, o := range test.LaidOutObjects(h.win.Content()) {
+			if t, ok := o.(*canvas.Text); ok && o.Visible() {
+				b.WriteString(t.Text)
+				b.WriteString("\n")
+			}
 		}
-	}
+	})
 	return b.String()
 }
 
@@ -164,19 +186,23 @@ func (h *harness) session() booking.Ref {
 		h.t.Fatal(err)
 	}
 	go h.env.Confirm(ctx, ref, tok)
-	h.win.Canvas().Focus(h.app.home.session)
-	test.Type(h.app.home.session, ref.URL())
-	h.app.home.session.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui(func() {
+		h.win.Canvas().Focus(h.app.home.session)
+		test.Type(h.app.home.session, ref.URL())
+		h.app.home.session.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
 	return ref
 }
 
 // typePIN types into the PIN field and presses Enter.
 func (h *harness) typePIN(pin string) {
 	h.t.Helper()
-	e := h.app.flow.pin
-	h.win.Canvas().Focus(e)
-	test.Type(e, pin)
-	e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui(func() {
+		e := h.app.flow.pin
+		h.win.Canvas().Focus(e)
+		test.Type(e, pin)
+		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
 }
 
 func TestHomeShowsCardAndCounters(t *testing.T) {
@@ -205,7 +231,9 @@ func TestBothStepsByKeyboard(t *testing.T) {
 	h.wantText("① マイナンバーカードの読み込み", "券面事項入力補助用パスワードを入力してください(数字4桁)",
 		"残りの入力回数: 3回(最大3回)", "※読み取りには数字4桁のパスワードが必要です。3回連続で間違えるとマイナンバーカードがロックされますのでご注意ください。",
 		"パスワードを表示する")
-	if h.win.Canvas().Focused() != h.app.flow.pin {
+	var focused bool
+	h.ui(func() { focused = h.win.Canvas().Focused() == h.app.flow.pin })
+	if !focused {
 		t.Fatal("the PIN field does not have the focus")
 	}
 	// A wrong shape is refused on the spot and costs nothing.
@@ -215,14 +243,16 @@ func TestBothStepsByKeyboard(t *testing.T) {
 		t.Fatalf("wrong shape: tries %d, phase %v", n, h.app.d.Flow.State().Phase)
 	}
 	// The field is masked until the toggle is on.
-	if !h.app.flow.pin.Password {
-		t.Fatal("PIN not masked")
+	var masked, shown bool
+	h.ui(func() {
+		masked = h.app.flow.pin.Password
+		test.Tap(h.app.flow.show)
+		shown = !h.app.flow.pin.Password
+		h.app.flow.pin.SetText("")
+	})
+	if !masked || !shown {
+		t.Fatalf("masked %v, shown with the toggle %v", masked, shown)
 	}
-	test.Tap(h.app.flow.show)
-	if h.app.flow.pin.Password {
-		t.Fatal("show toggle did nothing")
-	}
-	h.app.flow.pin.SetText("")
 	h.typePIN(testenv.HelperPIN)
 	h.waitPIN(card.PINSign)
 	h.wantText("マイナンバーカードの読み込みに成功しました。", "② 電子署名", "署名する内容",
@@ -232,16 +262,21 @@ func TestBothStepsByKeyboard(t *testing.T) {
 	h.waitPhase(vm.PhaseDone)
 	h.wantText("電子署名処理に成功しました。", "本人確認が完了しました", "予約サイトの画面で【完了する】を押してください。")
 	// Enter on the focused button goes back to the start, forgetting all.
-	f := h.win.Canvas().Focused()
-	if f == nil {
+	var enterOK bool
+	h.ui(func() {
+		if f := h.win.Canvas().Focused(); f != nil {
+			f.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			enterOK = true
+		}
+	})
+	if !enterOK {
 		t.Fatal("nothing focused on the verdict")
 	}
-	f.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if st := h.app.d.Flow.State(); st.Phase != vm.PhaseIdle {
 		t.Fatalf("after Enter: %v", st.Phase)
 	}
 	h.wantText("予約サイトの手続きを開く")
-	if h.app.home.session.Text != "" {
+	if h.sessionText() != "" {
 		t.Fatal("the session field kept the last resident's link")
 	}
 }
@@ -253,13 +288,15 @@ func TestLastTryConfirmation(t *testing.T) {
 	h.waitPIN(card.PINHelper)
 	h.wantText("残りの入力回数: 1回(最大3回)", "次に間違えるとロックされます。")
 	h.typePIN(testenv.HelperPIN)
-	if !h.app.flow.confirm.Visible() || h.win.Canvas().Focused() != h.app.flow.yes {
+	var asked bool
+	h.ui(func() { asked = h.app.flow.confirm.Visible() && h.win.Canvas().Focused() == h.app.flow.yes })
+	if !asked {
 		t.Fatal("no confirmation before the last try")
 	}
 	if n := h.card.TriesLeft(card.PINHelper); n != 1 {
 		t.Fatalf("the last try was used without confirmation: %d", n)
 	}
-	h.app.flow.yes.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui(func() { h.app.flow.yes.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) })
 	h.waitPIN(card.PINSign)
 }
 
@@ -271,14 +308,16 @@ func TestWrongThenBlockedPIN(t *testing.T) {
 	h.typePIN("9999")
 	h.waitPhase(vm.PhaseError)
 	h.wantText("パスワードが違います", "エラーコード: P02", "残り1回", "対処方法", "診断レポート")
-	test.Tap(h.app.flow.retry)
+	h.ui(func() { test.Tap(h.app.flow.retry) })
 	h.waitPIN(card.PINHelper)
 	h.wantText("残りの入力回数: 1回(最大3回)")
 	h.typePIN("9999")
-	h.app.flow.yes.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui(func() { h.app.flow.yes.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) })
 	h.waitPhase(vm.PhaseError)
 	h.wantText("券面事項入力補助用パスワードがロックされています", "エラーコード: P03", "市区町村の窓口")
-	if h.app.flow.retry != nil {
+	var retry bool
+	h.ui(func() { retry = h.app.flow.retry != nil })
+	if retry {
 		t.Fatal("retry offered for a blocked PIN")
 	}
 }
@@ -297,7 +336,7 @@ func TestCardRemovedMidRead(t *testing.T) {
 		t.Fatalf("session after a half read: %+v %v", pv, err)
 	}
 	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{})
-	test.Tap(h.app.flow.retry)
+	h.ui(func() { test.Tap(h.app.flow.retry) })
 	h.waitPIN(card.PINHelper)
 }
 
@@ -309,11 +348,11 @@ func TestServiceDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.env.Down.Store(true)
-	h.app.HandleLink(ref.Link()) // as a mynadesk:// link from the page
+	h.app.HandleLink(ref.Link()) // as a mynadesk:// link from the page (any goroutine)
 	h.waitPhase(vm.PhaseError)
 	h.wantText("予約サイトに接続できません", "エラーコード: S08", "もう一度試す")
 	h.env.Down.Store(false)
-	test.Tap(h.app.flow.retry)
+	h.ui(func() { test.Tap(h.app.flow.retry) })
 	h.waitPIN(card.PINHelper)
 }
 
@@ -351,15 +390,17 @@ func TestEscapeCancelsWithoutATry(t *testing.T) {
 	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{})
 	h.session()
 	h.waitPIN(card.PINHelper)
-	test.Type(h.app.flow.pin, "12")
-	h.app.flow.pin.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	h.ui(func() {
+		test.Type(h.app.flow.pin, "12")
+		h.app.flow.pin.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	})
 	h.waitPhase(vm.PhaseError)
 	h.wantText("中止しました", "エラーコード: C01")
 	if n := h.card.TriesLeft(card.PINHelper); n != 3 {
 		t.Fatalf("cancel used a try: %d", n)
 	}
 	// Escape again leaves the error for the start.
-	h.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	h.ui(func() { h.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) })
 	if h.app.d.Flow.State().Phase != vm.PhaseIdle {
 		t.Fatal("Escape did not go back")
 	}
@@ -367,8 +408,10 @@ func TestEscapeCancelsWithoutATry(t *testing.T) {
 
 func TestBadSessionInput(t *testing.T) {
 	h := newHarness(t, settings.Settings{Service: "https://booking.example.jp"})
-	test.Type(h.app.home.session, "ABCD-EFGX")
-	h.app.home.session.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui(func() {
+		test.Type(h.app.home.session, "ABCD-EFGX")
+		h.app.home.session.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
 	h.wantText("セッションコードが正しくありません", "エラーコード: S05")
 	if h.app.d.Flow.State().Phase != vm.PhaseIdle {
 		t.Fatal("a mistyped code started a session")
@@ -394,11 +437,11 @@ func TestKioskResetForgetsTheResident(t *testing.T) {
 		t.Fatalf("state kept after reset: %+v", st)
 	}
 	h.noText("操作がなかったため")
-	if h.app.home.session.Text != "" {
+	if h.sessionText() != "" {
 		t.Fatal("session field not cleared")
 	}
 	// Idle timeout while a PIN is being asked: reset too.
-	h.app.kiosk.Enable(true, 50*time.Millisecond)
+	h.ui(func() { h.app.kiosk.Enable(true, 50*time.Millisecond) })
 	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{})
 	h.session()
 	h.waitPIN(card.PINHelper)
@@ -408,28 +451,35 @@ func TestKioskResetForgetsTheResident(t *testing.T) {
 		t.Fatalf("idle reset used a try: %d", n)
 	}
 	// Settings are behind the administrator PIN.
-	h.app.kiosk.Enable(true, time.Hour)
-	h.app.goPage(pageSettings)
+	h.ui(func() {
+		h.app.kiosk.Enable(true, time.Hour)
+		h.app.goPage(pageSettings)
+	})
 	h.wantText("設定を変更するには管理者パスワードを入力してください")
-	test.Type(h.app.setts.adminPIN, "1111")
-	h.app.setts.adminPIN.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui(func() {
+		test.Type(h.app.setts.adminPIN, "1111")
+		h.app.setts.adminPIN.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
 	h.wantText("管理者パスワードが違います")
-	test.Type(h.app.setts.adminPIN, "2468")
-	h.app.setts.adminPIN.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui(func() {
+		test.Type(h.app.setts.adminPIN, "2468")
+		h.app.setts.adminPIN.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
 	h.wantText("予約サイトのURL", "窓口端末モード(全画面)")
 }
 
 func TestDiagnosticsScreen(t *testing.T) {
 	h := newHarness(t, settings.Settings{})
 	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{})
-	h.app.goPage(pageDiag)
-	h.app.diag.runReport()
+	h.ui(h.app.RunDiagnostics)
 	deadline := time.Now().Add(10 * time.Second)
-	for h.app.diag.qr.Resource == nil && time.Now().Before(deadline) {
+	var txt string
+	var qrShown bool
+	for !qrShown && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
+		h.ui(func() { qrShown, txt = h.app.diag.qr.Resource != nil, h.app.diag.text.Text })
 	}
-	txt := h.app.diag.text.Text
-	if h.app.diag.qr.Resource == nil || !strings.Contains(txt, "kind: mynumber-card") || !strings.Contains(txt, "pin sign: 5/5") {
+	if !qrShown || !strings.Contains(txt, "kind: mynumber-card") || !strings.Contains(txt, "pin sign: 5/5") {
 		t.Fatalf("report: %q", txt)
 	}
 	for _, personal := range []string{"花子", "霞が関", "20000101"} {
@@ -438,11 +488,17 @@ func TestDiagnosticsScreen(t *testing.T) {
 		}
 	}
 	path := t.TempDir() + "/r.json"
-	if err := h.app.diag.SaveReport(path); err != nil {
+	var err error
+	var clip string
+	h.ui(func() {
+		err = h.app.diag.SaveReport(path)
+		h.app.diag.copyReport()
+		clip = h.app.fa.Clipboard().Content()
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	h.app.diag.copyReport()
-	if !strings.Contains(h.app.fa.Clipboard().Content(), "mynadesk diagnostic report") {
+	if !strings.Contains(clip, "mynadesk diagnostic report") {
 		t.Fatal("report not copied")
 	}
 }
@@ -454,20 +510,24 @@ func TestSettingsScreenSavesAndSwitchesLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.app.d.Store = st
-	h.app.goPage(pageSettings)
-	h.app.setts.service.SetText("https://booking.example.jp")
-	h.app.setts.lang.SetSelected("English")
-	h.app.setts.Save()
+	h.ui(func() {
+		h.app.d.Store = st
+		h.app.goPage(pageSettings)
+		h.app.setts.service.SetText("https://booking.example.jp")
+		h.app.setts.lang.SetSelected("English")
+		h.app.setts.Save()
+	})
 	_, got, err := settings.Load(path, nil)
 	if err != nil || got.Lang != assets.EN || got.Service != "https://booking.example.jp" {
 		t.Fatalf("saved %+v %v", got, err)
 	}
 	h.wantText("Open the booking site's procedure")
 	// Kiosk mode without an administrator PIN is refused.
-	h.app.goPage(pageSettings)
-	h.app.setts.kiosk.SetChecked(true)
-	h.app.setts.Save()
+	h.ui(func() {
+		h.app.goPage(pageSettings)
+		h.app.setts.kiosk.SetChecked(true)
+		h.app.setts.Save()
+	})
 	h.wantText("Kiosk mode needs an administrator PIN")
 }
 
@@ -479,9 +539,11 @@ func TestScannerTypesIntoTheSessionField(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Nothing focused: a scanner's keystrokes still reach the field.
-	h.win.Canvas().Unfocus()
-	test.TypeOnCanvas(h.win.Canvas(), ref.URL())
-	h.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.ui(func() {
+		h.win.Canvas().Unfocus()
+		test.TypeOnCanvas(h.win.Canvas(), ref.URL())
+		h.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
 	h.waitPIN(card.PINHelper)
 }
 
@@ -496,9 +558,11 @@ func TestClipboardImageQR(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.app.d.ClipboardImage = qr.ImageCapturer{Image: code.Image(300)}
-	h.app.fa.Clipboard().SetContent("")
-	h.app.home.clipboard()
+	h.ui(func() {
+		h.app.d.ClipboardImage = qr.ImageCapturer{Image: code.Image(300)}
+		h.app.fa.Clipboard().SetContent("")
+		h.app.home.clipboard()
+	})
 	h.waitPIN(card.PINHelper)
 	if st := h.app.d.Flow.State(); st.Ref != ref {
 		t.Fatalf("opened %+v, want %+v", st.Ref, ref)
@@ -513,16 +577,26 @@ func TestScreenQR(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _ := goqr.New(ref.URL(), goqr.Medium)
-	h.app.d.Capture = qr.ImageCapturer{Image: code.Image(300)}
-	h.app.ScanScreen()
+	h.ui(func() {
+		h.app.d.Capture = qr.ImageCapturer{Image: code.Image(300)}
+		h.app.ScanScreen()
+	})
 	h.waitPIN(card.PINHelper)
 	// A screen without a QR code says so.
-	h.app.d.Flow.Reset()
-	h.app.d.Capture = qr.ImageCapturer{Image: image.NewRGBA(image.Rect(0, 0, 200, 200))}
-	h.app.ScanScreen()
+	h.ui(func() {
+		h.app.backHome()
+		h.app.d.Capture = qr.ImageCapturer{Image: image.NewRGBA(image.Rect(0, 0, 200, 200))}
+		h.app.ScanScreen()
+	})
 	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(h.app.home.message.Text, "二次元コードが見つかりませんでした") && time.Now().Before(deadline) {
+	for !strings.Contains(h.screenText(), "二次元コードが見つかりませんでした") && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	h.wantText("二次元コードが見つかりませんでした")
+}
+
+func (h *harness) sessionText() string {
+	var s string
+	h.ui(func() { s = h.app.home.session.Text })
+	return s
 }

@@ -60,7 +60,7 @@ func (d *diagScreen) runReport() {
 		defer cancel()
 		r := d.a.d.Diag.Run(ctx)
 		png, _ := vm.QRPNG(vm.Compact(r), 512)
-		fyne.Do(func() { d.showReport(r, png) })
+		d.a.d.Do(func() { d.showReport(r, png) })
 	}()
 }
 
