@@ -364,3 +364,20 @@ func TestBadSessionReference(t *testing.T) {
 		}
 	}
 }
+
+func TestOnePINSessionAsksOnlyTheSigningPassword(t *testing.T) {
+	r := newRig(t)
+	r.insert(testenv.Hanako, r.env.PKIs.Valid, nil, sim.Faults{})
+	r.start(booking.ModeOnePIN)
+	s := r.wait("first PIN", func(s vm.FlowState) bool { return s.Phase == vm.PhasePIN })
+	if s.PIN != card.PINSign || s.Step != 2 || s.ReadOK {
+		t.Fatalf("one-PIN prompt: %+v", s)
+	}
+	r.submit(testenv.SignPIN, false)
+	if s := r.waitPhase(vm.PhaseDone); !s.Verdict.OK() {
+		t.Fatalf("one-PIN verdict: %+v", s.Verdict)
+	}
+	if n := r.card.TriesLeft(card.PINHelper); n != 3 {
+		t.Fatalf("helper PIN touched: %d", n)
+	}
+}
