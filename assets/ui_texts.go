@@ -46,7 +46,7 @@ var UI = struct {
 	NoCard:           Text{"カードリーダーにマイナンバーカードを置いてください", "Put your My Number Card on the reader"},
 	SeveralCards:     Text{"カードが置かれたカードリーダーが複数あります。設定で使うカードリーダーを選んでください", "Several readers hold a card. Choose one in the settings"},
 	CardReading:      Text{"カードを確認しています…", "Checking the card…"},
-	CardReady:        Text{"マイナンバーカードが置かれています", "A My Number Card is on the reader"},
+	CardReady:        Text{"カードが置かれています", "A card is on the reader"},
 	KindMyNumberCard: Text{"マイナンバーカード", "My Number Card"},
 	KindSmartphone:   Text{"スマートフォン用電子証明書", "Smartphone JPKI"},
 	KindJuki:         Text{"住民基本台帳カード(使えません)", "Basic Resident Registration card (cannot be used)"},

@@ -211,7 +211,7 @@ func TestHomeShowsCardAndCounters(t *testing.T) {
 	h.wantText("カードリーダーにマイナンバーカードを置いてください")
 	h.insert(testenv.Hanako, h.env.PKIs.Valid, map[card.PIN]int{card.PINSign: 1}, sim.Faults{})
 	h.waitHome(vm.SitCard)
-	h.wantText("マイナンバーカードが置かれています: マイナンバーカード",
+	h.wantText("カードが置かれています: マイナンバーカード",
 		"券面事項入力補助用パスワード(数字4桁): 残り3回 / 3回",
 		"利用者証明用電子証明書のパスワード(数字4桁): 残り3回 / 3回",
 		"署名用電子証明書のパスワード(英数字6文字から16文字): 残り1回 / 5回",

@@ -102,6 +102,7 @@ func (h *homeScreen) render(st vm.HomeState) {
 	}
 	var objs []fyne.CanvasObject
 	var line string
+	actions := container.NewHBox(newButton(a, a.t(assets.UI.Refresh), a.d.Home.Refresh))
 	switch st.Situation {
 	case vm.SitStarting, vm.SitChecking:
 		line = a.t(assets.UI.CardReading)
@@ -158,11 +159,11 @@ func (h *homeScreen) render(st vm.HomeState) {
 	}
 	if p := st.Problem; p != nil && st.Situation != vm.SitNoCard {
 		objs = append(objs, problemBox(a, p)...)
-		objs = append(objs, container.NewHBox(newButton(a, a.t(assets.UI.Report), a.RunDiagnostics)))
+		actions.Add(newButton(a, a.t(assets.UI.Report), a.RunDiagnostics))
 	} else if st.Situation == vm.SitNoCard && p != nil {
 		objs = append(objs, para(a.t(p.Entry.Remedies[0])))
 	}
-	objs = append(objs, container.NewHBox(newButton(a, a.t(assets.UI.Refresh), a.d.Home.Refresh)))
+	objs = append(objs, actions)
 	h.status.Objects = objs
 	h.status.Refresh()
 }

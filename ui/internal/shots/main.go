@@ -69,7 +69,7 @@ func main() {
 	r.win = fa.NewWindow("mynadesk")
 	r.win.Resize(fyne.NewSize(960, 760))
 	r.app = ui.New(fa, r.win, ui.Deps{Settings: settings.Settings{Lang: assets.JA, IdleTimeout: time.Hour},
-		Home: r.home, Flow: r.flow, Diag: diag, Version: "screenshots", Fullscreen: r.win.SetFullScreen})
+		Home: r.home, Flow: r.flow, Diag: diag, Version: "screenshots", Fullscreen: r.win.SetFullScreen, Capture: qr.X11})
 	r.flow.OnChange(func(s vm.FlowState) { r.flows <- s })
 	r.home.OnChange(func(s vm.HomeState) { r.homes <- s })
 	ctx, cancel := context.WithCancel(context.Background())
