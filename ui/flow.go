@@ -95,11 +95,11 @@ func stepLine(a *App, st vm.FlowState) string {
 	one, two := a.t(assets.UI.Step1Title), a.t(assets.UI.Step2Title)
 	switch {
 	case st.Step == 2 || st.SignOK:
-		return one + " ✓  →  [" + two + "]"
+		return one + " ✓  →  ▶ " + two
 	case st.ReadOK:
 		return one + " ✓  →  " + two
 	}
-	return "[" + one + "]  →  " + two
+	return "▶ " + one + "  →  " + two
 }
 
 func success(s string) fyne.CanvasObject {
