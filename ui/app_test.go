@@ -600,3 +600,19 @@ func (h *harness) sessionText() string {
 	h.ui(func() { s = h.app.home.session.Text })
 	return s
 }
+
+func TestImageFileQR(t *testing.T) {
+	h := newHarness(t, settings.Settings{})
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{})
+	ref, _, err := h.env.Session(context.Background(), booking.ModeTwoStep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _ := goqr.New(ref.URL(), goqr.Medium)
+	path := t.TempDir() + "/qr.png"
+	if err := code.WriteFile(256, path); err != nil {
+		t.Fatal(err)
+	}
+	h.ui(func() { h.app.ScanFile(path) })
+	h.waitPIN(card.PINHelper)
+}

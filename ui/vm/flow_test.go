@@ -381,3 +381,28 @@ func TestOnePINSessionAsksOnlyTheSigningPassword(t *testing.T) {
 		t.Fatalf("helper PIN touched: %d", n)
 	}
 }
+
+func TestCancelWhileTheCardSigns(t *testing.T) {
+	r := newRig(t)
+	r.insert(testenv.Hanako, r.env.PKIs.Valid, nil, sim.Faults{SignLatency: 10 * time.Second})
+	r.start(booking.ModeTwoStep)
+	r.waitPIN(card.PINHelper)
+	r.submit(testenv.HelperPIN, false)
+	r.waitPIN(card.PINSign)
+	r.submit(testenv.SignPIN, false)
+	r.waitPhase(vm.PhaseCard)
+	time.Sleep(50 * time.Millisecond) // the card is computing the signature
+	start := time.Now()
+	r.flow.Cancel()
+	s := r.waitPhase(vm.PhaseError)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("cancel took %v", d)
+	}
+	if s.Problem.Code != assets.CodeCancelled || s.SignOK || s.PendingUpload {
+		t.Fatalf("cancelled signing: %+v %+v", s, s.Problem)
+	}
+	info, err := r.env.Page.Session(context.Background(), r.ref.Code)
+	if err != nil || info.Next != booking.NextSignature {
+		t.Fatalf("session after a cancelled signature: %+v %v", info, err)
+	}
+}
