@@ -23,7 +23,7 @@ func open() (card.System, error) { return pcsc.Open() }
 
 // flowOverPCSC is a session over the real PC/SC stack: pcscd, vpcd and a
 // virtual card served on slot 1.
-func flowOverPCSC(t *testing.T, f sim.Faults) (*testenv.Env, *vm.Flow, chan vm.FlowState, booking.Ref) {
+func flowOverPCSC(t testing.TB, f sim.Faults) (*testenv.Env, *vm.Flow, chan vm.FlowState, booking.Ref) {
 	t.Helper()
 	pcsctest.Lock(t)
 	env, err := testenv.New(t.TempDir())
@@ -35,7 +35,7 @@ func flowOverPCSC(t *testing.T, f sim.Faults) (*testenv.Env, *vm.Flow, chan vm.F
 	if err != nil {
 		t.Fatal(err)
 	}
-	pcsctest.Insert(t, slot, c, sim.ServeOptions{Faults: f})
+	pcsctest.Insert(t, slot, c, sim.ServeOptions{Faults: f, Logger: slog.New(slog.DiscardHandler)})
 	src := &cardflow.Source{Open: open, CloseSystem: true, Reader: pcsctest.Readers[slot], Logger: slog.New(slog.DiscardHandler)}
 	flow := vm.NewFlow(vm.FlowDeps{Card: src, NewClient: env.NewClient, Poll: 5 * time.Millisecond})
 	ch := make(chan vm.FlowState, 1000)
@@ -52,7 +52,7 @@ func flowOverPCSC(t *testing.T, f sim.Faults) (*testenv.Env, *vm.Flow, chan vm.F
 	return env, flow, ch, ref
 }
 
-func wait(t *testing.T, ch chan vm.FlowState, ok func(vm.FlowState) bool) vm.FlowState {
+func wait(t testing.TB, ch chan vm.FlowState, ok func(vm.FlowState) bool) vm.FlowState {
 	t.Helper()
 	timeout := time.After(30 * time.Second)
 	for {
@@ -133,11 +133,72 @@ func TestHomeOverPCSC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	remove := pcsctest.Insert(t, slot, c, sim.ServeOptions{})
+	remove := pcsctest.Insert(t, slot, c, sim.ServeOptions{Logger: slog.New(slog.DiscardHandler)})
 	s := waitHome(vm.SitCard)
 	if s.Status.Kind != card.KindMyNumberCard || len(s.Status.PINs) != 3 || s.Status.PINs[1].TriesLeft != 2 {
 		t.Fatalf("status over pcscd: %+v", s.Status)
 	}
 	remove()
 	waitHome(vm.SitNoCard)
+}
+
+// BenchmarkPINToVerdictPCSC is BenchmarkPINToVerdict of ui/vm over the real
+// PC/SC stack: Enter on the signing password to the service's verdict, the
+// virtual card answering each APDU after 20 ms and signing in 500 ms more.
+func BenchmarkPINToVerdictPCSC(b *testing.B) {
+	pcsctest.Lock(b)
+	env, err := testenv.New(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer env.Close()
+	src := &cardflow.Source{Open: open, CloseSystem: true, Reader: pcsctest.Readers[slot], Logger: slog.New(slog.DiscardHandler)}
+	flow := vm.NewFlow(vm.FlowDeps{Card: src, NewClient: env.NewClient, Poll: 2 * time.Millisecond})
+	ch := make(chan vm.FlowState, 1000)
+	flow.OnChange(func(s vm.FlowState) { ch <- s })
+	var step1, step2 time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		c, err := testenv.Card(testenv.Hanako, env.PKIs.Valid, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		remove := pcsctest.Insert(b, slot, c, sim.ServeOptions{Faults: sim.Faults{APDULatency: 20 * time.Millisecond, SignLatency: 500 * time.Millisecond}, Logger: slog.New(slog.DiscardHandler)})
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		ref, tok, err := env.Session(ctx, booking.ModeTwoStep)
+		if err != nil {
+			b.Fatal(err)
+		}
+		flow.Start(ref)
+		wait(b, ch, func(s vm.FlowState) bool { return s.Phase == vm.PhasePIN })
+		b.StartTimer()
+		t0 := time.Now()
+		if err := flow.SubmitPIN([]byte(testenv.HelperPIN), false); err != nil {
+			b.Fatal(err)
+		}
+		wait(b, ch, func(s vm.FlowState) bool { return s.Phase == vm.PhaseWaitingPage })
+		step1 += time.Since(t0)
+		b.StopTimer()
+		if err := env.Confirm(ctx, ref, tok); err != nil {
+			b.Fatal(err)
+		}
+		wait(b, ch, func(s vm.FlowState) bool { return s.Phase == vm.PhasePIN && s.PIN == card.PINSign })
+		b.StartTimer()
+		t0 = time.Now()
+		if err := flow.SubmitPIN([]byte(testenv.SignPIN), false); err != nil {
+			b.Fatal(err)
+		}
+		s := wait(b, ch, func(s vm.FlowState) bool { return s.Phase == vm.PhaseDone || s.Phase == vm.PhaseError })
+		step2 += time.Since(t0)
+		b.StopTimer()
+		if s.Phase != vm.PhaseDone {
+			b.Fatalf("%+v", s.Problem)
+		}
+		flow.Reset()
+		cancel()
+		remove()
+	}
+	b.ReportMetric(float64(step1.Milliseconds())/float64(b.N), "ms-step1-pin-to-uploaded")
+	b.ReportMetric(float64(step2.Milliseconds())/float64(b.N), "ms-step2-pin-to-verdict")
 }
