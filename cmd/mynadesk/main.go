@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -142,6 +143,13 @@ func run(args []string, stderr io.Writer) int {
 				runtime.ReadMemStats(&m)
 				fmt.Fprintf(os.Stdout, "first-window %v\nheap-in-use %.1f MiB\nsys %.1f MiB\n",
 					first.Round(time.Millisecond), float64(m.HeapInuse)/(1<<20), float64(m.Sys)/(1<<20))
+				if b, err := os.ReadFile("/proc/self/status"); err == nil { // Linux: the whole process
+					for _, l := range strings.Split(string(b), "\n") {
+						if strings.HasPrefix(l, "VmRSS:") {
+							fmt.Fprintln(os.Stdout, "rss", strings.TrimSpace(strings.TrimPrefix(l, "VmRSS:")))
+						}
+					}
+				}
 				fyne.Do(fa.Quit)
 			}()
 		})
