@@ -43,6 +43,7 @@ var phaseNames = map[Phase]string{
 	PhaseSending: "sending", PhaseDone: "done", PhaseError: "error",
 }
 
+// String is a stable key for logs and tests.
 func (p Phase) String() string { return phaseNames[p] }
 
 // Busy reports whether the phase has work in progress that Cancel stops.
@@ -395,10 +396,12 @@ func (f *Flow) Reset() {
 
 type readerFunc func(ctx context.Context) (booking.Attributes, error)
 
+// ReadAttributes calls r.
 func (r readerFunc) ReadAttributes(ctx context.Context) (booking.Attributes, error) { return r(ctx) }
 
 type signerFunc func(ctx context.Context, content []byte) ([]byte, error)
 
+// SignContent calls s.
 func (s signerFunc) SignContent(ctx context.Context, content []byte) ([]byte, error) {
 	return s(ctx, content)
 }

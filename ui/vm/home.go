@@ -30,6 +30,7 @@ var sitNames = map[Situation]string{
 	SitSeveral: "several", SitChecking: "checking", SitCard: "card", SitError: "error",
 }
 
+// String is a stable key for logs and tests.
 func (s Situation) String() string { return sitNames[s] }
 
 // HomeState is one snapshot of the reader and the card.
