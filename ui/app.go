@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"sync"
 	"time"
@@ -288,10 +289,15 @@ func (a *App) HandleLink(arg string) {
 		if arg == "" {
 			return
 		}
-		if a.d.Flow.State().Phase.Busy() {
-			// A resident in the middle of a session is not interrupted by
-			// a link; they finish or cancel first.
-			a.home.setMessage(arg)
+		st := a.d.Flow.State()
+		if ref, err := booking.ParseRef(arg, a.s.Service); err == nil && st.Phase.Busy() {
+			// The page's 【アプリを起動する】 pressed again for step 2 of
+			// the session in progress: it goes on by itself. A link to
+			// another session does not interrupt the resident either; they
+			// finish or cancel first.
+			if ref != st.Ref {
+				slog.Info("link ignored: a session is in progress")
+			}
 			return
 		}
 		a.d.Flow.Reset()

@@ -616,3 +616,32 @@ func TestImageFileQR(t *testing.T) {
 	h.ui(func() { h.app.ScanFile(path) })
 	h.waitPIN(card.PINHelper)
 }
+
+// The manual has the resident press 【アプリを起動する】 again for step 2:
+// the session in progress goes on, nothing is asked twice.
+func TestLinkAgainForStep2(t *testing.T) {
+	h := newHarness(t, settings.Settings{})
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{})
+	ref, tok, err := h.env.Session(context.Background(), booking.ModeTwoStep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.app.HandleLink(ref.Link())
+	h.waitPIN(card.PINHelper)
+	h.typePIN(testenv.HelperPIN)
+	h.waitPhase(vm.PhaseWaitingPage)
+	h.app.HandleLink(ref.Link())
+	other, _, err := h.env.Session(context.Background(), booking.ModeTwoStep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.app.HandleLink(other.Link())
+	h.ui(func() {})
+	if st := h.app.d.Flow.State(); st.Ref != ref || st.Phase != vm.PhaseWaitingPage {
+		t.Fatalf("a link interrupted the session: %+v", st)
+	}
+	if err := h.env.Confirm(context.Background(), ref, tok); err != nil {
+		t.Fatal(err)
+	}
+	h.waitPIN(card.PINSign)
+}
