@@ -96,7 +96,8 @@ func run(args []string, stderr io.Writer) int {
 	}
 
 	openSys := func() (card.System, error) { return pcsc.Open() }
-	source := &cardflow.Source{Open: openSys, CloseSystem: true, Reader: st.Reader, Logger: log}
+	source := &cardflow.Source{Open: openSys, CloseSystem: true, Logger: log}
+	source.SetReader(st.Reader)
 	home := vm.NewHome(openSys, st.Reader)
 	flow := vm.NewFlow(vm.FlowDeps{Card: source, NewClient: func(s string) (*client.Client, error) {
 		c, err := client.New(s, nil)
@@ -105,14 +106,14 @@ func run(args []string, stderr io.Writer) int {
 		}
 		return c, err
 	}})
-	diag := &vm.Diag{Open: openSys, Version: Version, Reader: func() string { return source.Reader }}
+	diag := &vm.Diag{Open: openSys, Version: Version, Reader: source.Reader}
 
 	fa := app.NewWithID("jp.mynadesk.desktop")
 	w := fa.NewWindow("mynadesk")
 	w.Resize(fyne.NewSize(960, 760))
 	deps := ui.Deps{Settings: st, Store: store, Home: home, Flow: flow, Diag: diag, Version: Version,
 		Fullscreen: w.SetFullScreen,
-		Apply:      func(s settings.Settings) { source.Reader = s.Reader }}
+		Apply:      func(s settings.Settings) { source.SetReader(s.Reader) }}
 	deps.Capture = qr.ScreenCapturer(runtime.GOOS, os.Getenv("DISPLAY") != "")
 	deps.ClipboardImage = qr.ClipboardImage(runtime.GOOS)
 	u := ui.New(fa, w, deps)

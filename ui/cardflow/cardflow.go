@@ -9,6 +9,7 @@ import (
 	"crypto"
 	"crypto/x509"
 	"log/slog"
+	"sync"
 
 	"github.com/mynadesk/mynadesk/booking"
 	"github.com/mynadesk/mynadesk/card"
@@ -22,13 +23,29 @@ type Source struct {
 	// System (the desktop app's) is left open.
 	Open        func() (card.System, error)
 	CloseSystem bool
-	// Reader is the reader named in the settings; empty means the only
-	// reader holding a card.
-	Reader string
 	// Trace, if set, records the APDUs of every operation (PIN data is
 	// redacted by the driver).
 	Trace  *card.Trace
 	Logger *slog.Logger
+
+	mu     sync.Mutex
+	reader string
+}
+
+// SetReader chooses the reader named in the settings; "" means the only
+// reader holding a card. It may be called while an operation runs (the
+// settings screen): the next operation uses it.
+func (s *Source) SetReader(name string) {
+	s.mu.Lock()
+	s.reader = name
+	s.mu.Unlock()
+}
+
+// Reader returns the chosen reader.
+func (s *Source) Reader() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reader
 }
 
 // withCard opens the chosen card, runs fn and releases the connection.
@@ -40,7 +57,7 @@ func (s *Source) withCard(ctx context.Context, fn func(c *card.Card) error) erro
 	if s.CloseSystem {
 		defer sys.Close()
 	}
-	c, _, err := card.Open(ctx, sys, s.Reader, card.Options{Trace: s.Trace, Logger: s.Logger})
+	c, _, err := card.Open(ctx, sys, s.Reader(), card.Options{Trace: s.Trace, Logger: s.Logger})
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,8 @@ func flowOverPCSC(t testing.TB, f sim.Faults) (*testenv.Env, *vm.Flow, chan vm.F
 		t.Fatal(err)
 	}
 	pcsctest.Insert(t, slot, c, sim.ServeOptions{Faults: f, Logger: slog.New(slog.DiscardHandler)})
-	src := &cardflow.Source{Open: open, CloseSystem: true, Reader: pcsctest.Readers[slot], Logger: slog.New(slog.DiscardHandler)}
+	src := &cardflow.Source{Open: open, CloseSystem: true, Logger: slog.New(slog.DiscardHandler)}
+	src.SetReader(pcsctest.Readers[slot])
 	flow := vm.NewFlow(vm.FlowDeps{Card: src, NewClient: env.NewClient, Poll: 5 * time.Millisecond})
 	ch := make(chan vm.FlowState, 1000)
 	flow.OnChange(func(s vm.FlowState) { ch <- s })
@@ -152,7 +153,8 @@ func BenchmarkPINToVerdictPCSC(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer env.Close()
-	src := &cardflow.Source{Open: open, CloseSystem: true, Reader: pcsctest.Readers[slot], Logger: slog.New(slog.DiscardHandler)}
+	src := &cardflow.Source{Open: open, CloseSystem: true, Logger: slog.New(slog.DiscardHandler)}
+	src.SetReader(pcsctest.Readers[slot])
 	flow := vm.NewFlow(vm.FlowDeps{Card: src, NewClient: env.NewClient, Poll: 2 * time.Millisecond})
 	ch := make(chan vm.FlowState, 1000)
 	flow.OnChange(func(s vm.FlowState) { ch <- s })
