@@ -324,13 +324,14 @@ func (a *App) scan(find func(ctx context.Context) (booking.Ref, error)) {
 
 // ScanFile finds the session QR code in an image file.
 func (a *App) ScanFile(path string) {
+	svc := a.s.Service
 	a.scan(func(context.Context) (booking.Ref, error) {
 		f, err := os.Open(path)
 		if err != nil {
 			return booking.Ref{}, err
 		}
 		defer f.Close()
-		return qr.FromReader(f, a.s.Service)
+		return qr.FromReader(f, svc)
 	})
 }
 
@@ -339,7 +340,8 @@ func (a *App) ScanScreen() {
 	if a.d.Capture == nil {
 		return
 	}
-	a.scan(func(ctx context.Context) (booking.Ref, error) { return qr.Screen(ctx, a.d.Capture, a.s.Service) })
+	c, svc := a.d.Capture, a.s.Service
+	a.scan(func(ctx context.Context) (booking.Ref, error) { return qr.Screen(ctx, c, svc) })
 }
 
 // Settings returns the settings in effect.

@@ -189,7 +189,8 @@ func (h *homeScreen) clipboard() {
 		return
 	}
 	if c := h.a.d.ClipboardImage; c != nil {
-		h.a.scan(func(ctx context.Context) (booking.Ref, error) { return qr.Screen(ctx, c, h.a.s.Service) })
+		svc := h.a.s.Service
+		h.a.scan(func(ctx context.Context) (booking.Ref, error) { return qr.Screen(ctx, c, svc) })
 		return
 	}
 	h.setMessage(h.a.t(assets.UI.ScanNone))
