@@ -11,100 +11,45 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ebfe/scard"
 
 	"github.com/mynadesk/mynadesk/card"
+	"github.com/mynadesk/mynadesk/internal/vpcdtest"
 )
 
 // The integration tests run the vpcd link against the real pcscd with
 // Debian's vsmartcard-vpcd driver, on reader slot 1 (port 35964), and talk
 // to the card through PC/SC like any application.
-const (
-	pcscReader = "Virtual PCD 00 01"
-	pcscAddr   = "127.0.0.1:35964"
+const pcscSlot = 1
+
+var (
+	pcscReader = vpcdtest.Readers[pcscSlot]
+	pcscAddr   = vpcdtest.Ports[pcscSlot]
 )
 
-// needPCSC returns a PC/SC context, failing under CI and skipping elsewhere
-// when pcscd or the virtual reader is missing.
+// needPCSC takes the machine-wide vpcd lock (failing under CI, skipping
+// elsewhere, when pcscd or the virtual readers are missing) and returns a
+// PC/SC context.
 func needPCSC(t *testing.T) *scard.Context {
 	t.Helper()
-	unavailable := func(format string, args ...any) {
-		t.Helper()
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("pcscd is needed under CI: "+format, args...)
-		}
-		t.Skipf("pcscd not available: "+format, args...)
-	}
+	vpcdtest.Lock(t)
 	ctx, err := scard.EstablishContext()
 	if err != nil {
-		unavailable("%v", err)
+		t.Fatal(err)
 	}
 	t.Cleanup(func() { ctx.Release() })
-	readers, err := ctx.ListReaders()
-	if err != nil {
-		unavailable("list readers: %v", err)
-	}
-	for _, r := range readers {
-		if r == pcscReader {
-			lockVPCD(t)
-			deadline := time.Now().Add(10 * time.Second)
-			for present(t, ctx) {
-				if time.Now().After(deadline) {
-					t.Fatalf("%s already holds a card: another virtual card is connected to %s", pcscReader, pcscAddr)
-				}
-				time.Sleep(100 * time.Millisecond)
-			}
-			return ctx
-		}
-	}
-	unavailable("no reader %q among %q (is vsmartcard-vpcd installed?)", pcscReader, readers)
-	return nil
-}
-
-// lockVPCD takes the machine-wide lock that every test inserting a virtual
-// card holds (internal/pcsctest uses the same file): test binaries run in
-// parallel and a vpcd slot takes one card at a time.
-func lockVPCD(t *testing.T) {
-	t.Helper()
-	f, err := os.OpenFile(filepath.Join(os.TempDir(), "mynadesk-vpcd.lock"), os.O_CREATE|os.O_RDWR, 0o666)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		f.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		f.Close()
-	})
-}
-
-func present(t *testing.T, ctx *scard.Context) bool {
-	t.Helper()
-	rs := []scard.ReaderState{{Reader: pcscReader, CurrentState: scard.StateUnaware}}
-	if err := ctx.GetStatusChange(rs, 0); err != nil {
-		t.Fatalf("reader state: %v", err)
-	}
-	return rs[0].EventState&scard.StatePresent != 0
+	return ctx
 }
 
 // waitPresent waits until pcscd sees the card inserted (want) or gone.
-func waitPresent(t *testing.T, ctx *scard.Context, want bool) {
+func waitPresent(t *testing.T, _ *scard.Context, want bool) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		if present(t, ctx) == want {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
+	if err := vpcdtest.WaitPresent(pcscSlot, want, 15*time.Second); err != nil {
+		t.Fatalf("card present = %v never happened: %v", want, err)
 	}
-	t.Fatalf("card present = %v never happened", want)
 }
 
 // serveOnSlot1 plugs card c into slot 1 and returns when pcscd sees it.

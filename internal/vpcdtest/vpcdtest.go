@@ -1,0 +1,114 @@
+// Package vpcdtest guards the two virtual reader slots of pcscd's vpcd
+// driver for tests: it checks that pcscd is there (failing under CI,
+// skipping elsewhere) and serialises the slots across test binaries with a
+// machine-wide lock. It imports nothing of the product, so the virtual
+// card's own tests can use it; internal/pcsctest adds inserting a card.
+package vpcdtest
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ebfe/scard"
+)
+
+// Reader names and vpcd ports of the two virtual slots.
+var (
+	Readers = []string{"Virtual PCD 00 00", "Virtual PCD 00 01"}
+	Ports   = []string{"127.0.0.1:35963", "127.0.0.1:35964"}
+)
+
+// Require checks that pcscd answers and lists the vpcd readers. Without
+// them the test fails when CI=true and is skipped otherwise.
+func Require(t testing.TB) {
+	t.Helper()
+	names, err := listReaders()
+	if err == nil && slices.Contains(names, Readers[0]) && slices.Contains(names, Readers[1]) {
+		return
+	}
+	msg := "pcscd with the vpcd readers is not available (run `make pcscd`)"
+	if err != nil {
+		msg += ": " + err.Error()
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
+func listReaders() ([]string, error) {
+	ctx, err := scard.EstablishContext()
+	if err != nil {
+		return nil, err
+	}
+	defer ctx.Release()
+	return ctx.ListReaders()
+}
+
+// Lock takes the machine-wide vpcd lock until the test ends, and checks
+// both slots are empty, so a card left behind by a crashed test is seen.
+func Lock(t testing.TB) {
+	t.Helper()
+	Require(t)
+	f, err := os.OpenFile(filepath.Join(os.TempDir(), "mynadesk-vpcd.lock"), os.O_CREATE|os.O_RDWR, 0o666)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	})
+	for i := range Readers {
+		if err := WaitPresent(i, false, 10*time.Second); err != nil {
+			t.Fatalf("slot %d holds a card before the test: %v", i, err)
+		}
+	}
+}
+
+// WaitPresent waits until the slot's reader shows a card (or none).
+func WaitPresent(slot int, present bool, timeout time.Duration) error {
+	ctx, err := scard.EstablishContext()
+	if err != nil {
+		return err
+	}
+	defer ctx.Release()
+	deadline := time.Now().Add(timeout)
+	rs := []scard.ReaderState{{Reader: Readers[slot], CurrentState: scard.StateUnaware}}
+	for {
+		err := ctx.GetStatusChange(rs, 200*time.Millisecond)
+		if err != nil && !errors.Is(err, scard.ErrTimeout) {
+			return err
+		}
+		if (rs[0].EventState&scard.StatePresent != 0) == present {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return errors.New("timed out; state " + stateString(rs[0].EventState))
+		}
+		rs[0].CurrentState = rs[0].EventState &^ scard.StateChanged
+	}
+}
+
+func stateString(s scard.StateFlag) string {
+	var parts []string
+	for flag, name := range map[scard.StateFlag]string{
+		scard.StatePresent: "present", scard.StateEmpty: "empty", scard.StateMute: "mute",
+		scard.StateExclusive: "exclusive", scard.StateInuse: "in use", scard.StateUnavailable: "unavailable",
+	} {
+		if s&flag != 0 {
+			parts = append(parts, name)
+		}
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ",")
+}
