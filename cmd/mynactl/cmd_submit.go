@@ -41,41 +41,12 @@ const (
 
 func init() {
 	register(command{"submit", "run a booking session: read, sign, upload, print the verdict", runSubmit})
-	codeMappers = append(codeMappers, bookingCode)
-}
-
-// bookingCode maps booking errors into the catalogue.
-func bookingCode(err error) assets.Code {
-	var ce *booking.CodeError
-	var re *booking.RefError
-	var ae *client.APIError
-	var ne *client.NetworkError
-	var me *desktop.ModeError
-	switch {
-	case errors.As(err, &ce):
-		return assets.CodeSessionCode
-	case errors.As(err, &re), errors.As(err, &me):
-		return assets.CodeSessionRef
-	case errors.As(err, &ne):
-		return assets.CodeServiceDown
-	case errors.As(err, &ae):
-		switch ae.Code {
-		case booking.ECExpired:
-			return assets.CodeSessionExpired
-		case booking.ECNotFound:
-			return assets.CodeSessionUnknown
-		}
-		if ae.Status >= 500 {
-			return assets.CodeServiceDown
-		}
-		return assets.CodeSessionRefused
-	}
-	return ""
+	codeMappers = append(codeMappers, desktop.ErrorCode)
 }
 
 // submitStatus gives booking errors submit's exit statuses.
 func submitStatus(err error) error {
-	switch bookingCode(err) {
+	switch desktop.ErrorCode(err) {
 	case "":
 		return err
 	case assets.CodeServiceDown:

@@ -9,12 +9,9 @@
 package vm
 
 import (
-	"context"
 	"errors"
 
 	"github.com/mynadesk/mynadesk/assets"
-	"github.com/mynadesk/mynadesk/booking"
-	"github.com/mynadesk/mynadesk/booking/client"
 	"github.com/mynadesk/mynadesk/booking/desktop"
 	"github.com/mynadesk/mynadesk/card"
 )
@@ -40,7 +37,7 @@ func ProblemOf(err error) *Problem {
 	if err == nil {
 		return nil
 	}
-	code := BookingCode(err)
+	code := desktop.ErrorCode(err)
 	if code == "" {
 		code = card.ErrorCode(err)
 	}
@@ -60,39 +57,4 @@ func ProblemOf(err error) *Problem {
 		p.Retry = false
 	}
 	return p
-}
-
-// BookingCode maps errors of the booking client and flow into the
-// catalogue; "" when err is not one of them.
-func BookingCode(err error) assets.Code {
-	var (
-		ce *booking.CodeError
-		re *booking.RefError
-		ae *client.APIError
-		ne *client.NetworkError
-		me *desktop.ModeError
-	)
-	switch {
-	case errors.As(err, &ce):
-		return assets.CodeSessionCode
-	case errors.As(err, &re), errors.As(err, &me):
-		return assets.CodeSessionRef
-	case errors.As(err, &ne):
-		if errors.Is(err, context.Canceled) {
-			return assets.CodeCancelled
-		}
-		return assets.CodeServiceDown
-	case errors.As(err, &ae):
-		switch ae.Code {
-		case booking.ECExpired:
-			return assets.CodeSessionExpired
-		case booking.ECNotFound:
-			return assets.CodeSessionUnknown
-		}
-		if ae.Status >= 500 {
-			return assets.CodeServiceDown
-		}
-		return assets.CodeSessionRefused
-	}
-	return ""
 }
