@@ -18,8 +18,6 @@ package main
 
 import (
 	"context"
-	"crypto"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -29,8 +27,7 @@ import (
 	"github.com/mynadesk/mynadesk/booking"
 	"github.com/mynadesk/mynadesk/booking/client"
 	"github.com/mynadesk/mynadesk/booking/desktop"
-	"github.com/mynadesk/mynadesk/card"
-	"github.com/mynadesk/mynadesk/cms"
+	"github.com/mynadesk/mynadesk/ui/cardflow"
 )
 
 // Exit statuses of submit.
@@ -55,33 +52,29 @@ func submitStatus(err error) error {
 	return &exitCodeError{code: exitSessionRefused, err: err}
 }
 
-// cardReader reads the attributes with its own card connection.
-type cardReader struct{ e *env }
-
-func (r cardReader) ReadAttributes(ctx context.Context) (booking.Attributes, error) {
-	var a card.Attributes
-	err := r.e.withCard(ctx, func(ctx context.Context, c *card.Card, _ card.ReaderState) error {
-		var err error
-		a, err = c.ReadAttributes(ctx, r.e.prompt())
-		return err
-	})
-	return booking.Attributes{Name: a.Name, Address: a.Address, Birth: a.Birth, Sex: a.Sex}, err
+// cardSide binds the card operations of the booking flow (ui/cardflow, the
+// same as the desktop app's) to mynactl's PIN prompt and --timeout.
+type cardSide struct {
+	e   *env
+	src *cardflow.Source
 }
 
-// cardSigner signs with the signing key; one password entry covers
-// reading the certificate and signing.
-type cardSigner struct{ e *env }
+func newCardSide(e *env) cardSide {
+	src := &cardflow.Source{Open: e.openSystem, CloseSystem: true, Trace: e.trace, Logger: e.log}
+	src.SetReader(e.reader)
+	return cardSide{e, src}
+}
 
-func (s cardSigner) SignContent(ctx context.Context, content []byte) ([]byte, error) {
-	var out []byte
-	err := s.e.withCard(ctx, func(ctx context.Context, c *card.Card, _ card.ReaderState) error {
-		return c.WithKey(ctx, card.KeySign, s.e.prompt(), func(cert *x509.Certificate, sg crypto.Signer) error {
-			var err error
-			out, err = cms.Sign(ctx, content, cert, sg, cms.Options{})
-			return err
-		})
-	})
-	return out, err
+func (c cardSide) ReadAttributes(ctx context.Context) (booking.Attributes, error) {
+	ctx, cancel := c.e.cardCtx(ctx)
+	defer cancel()
+	return c.src.ReadAttributes(ctx, c.e.prompt())
+}
+
+func (c cardSide) SignContent(ctx context.Context, content []byte) ([]byte, error) {
+	ctx, cancel := c.e.cardCtx(ctx)
+	defer cancel()
+	return c.src.SignContent(ctx, content, c.e.prompt())
 }
 
 // submitJSON is what --json prints.
@@ -113,7 +106,8 @@ func runSubmit(ctx context.Context, e *env, fs *flag.FlagSet, args []string) err
 	if err != nil {
 		return submitStatus(&booking.RefError{Input: ref.Service, Reason: err.Error(), Err: err})
 	}
-	f := &desktop.Flow{Client: cl, Reader: cardReader{e}, Signer: cardSigner{e}, OnePIN: *onePIN,
+	side := newCardSide(e)
+	f := &desktop.Flow{Client: cl, Reader: side, Signer: side, OnePIN: *onePIN,
 		Progress: func(s desktop.Stage) {
 			if !e.json {
 				fmt.Fprintf(e.stderr, "mynactl: %s\n", stageText(s).In(e.lang))
