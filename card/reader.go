@@ -129,3 +129,17 @@ func Open(ctx context.Context, sys System, reader string, opts Options) (*Card, 
 	}
 	return New(conn, opts), r, nil
 }
+
+// ReadersChanged reports whether two listings differ in a way a waiter
+// cares about: a reader plugged in or out, a card inserted or removed.
+func ReadersChanged(a, b []ReaderState) bool {
+	if len(a) != len(b) {
+		return true
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || a[i].Card != b[i].Card {
+			return true
+		}
+	}
+	return false
+}
