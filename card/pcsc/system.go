@@ -146,7 +146,7 @@ func (s *System) Wait(ctx context.Context, last []card.ReaderState) ([]card.Read
 		if err != nil {
 			return nil, err
 		}
-		if changed(last, now) {
+		if card.ReadersChanged(last, now) {
 			return now, nil
 		}
 		if err := s.block(ctx, now); err != nil {
@@ -184,18 +184,6 @@ func (s *System) block(ctx context.Context, known []card.ReaderState) error {
 		return nil // the caller re-reads the readers
 	}
 	return classify("wait for reader change", "", err)
-}
-
-func changed(a, b []card.ReaderState) bool {
-	if len(a) != len(b) {
-		return true
-	}
-	for i := range a {
-		if a[i].Name != b[i].Name || a[i].Card != b[i].Card {
-			return true
-		}
-	}
-	return false
 }
 
 // Connect opens the card in reader in shared mode, so other applications may

@@ -156,7 +156,7 @@ func (s *System) Wait(ctx context.Context, last []card.ReaderState) ([]card.Read
 		if err != nil {
 			return nil, err
 		}
-		if differ(last, now) {
+		if card.ReadersChanged(last, now) {
 			return now, nil
 		}
 		select {
@@ -165,18 +165,6 @@ func (s *System) Wait(ctx context.Context, last []card.ReaderState) ([]card.Read
 			return nil, ctx.Err()
 		}
 	}
-}
-
-func differ(a, b []card.ReaderState) bool {
-	if len(a) != len(b) {
-		return true
-	}
-	for i := range a {
-		if a[i].Name != b[i].Name || a[i].Card != b[i].Card {
-			return true
-		}
-	}
-	return false
 }
 
 // Connect opens the card in reader.
