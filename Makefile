@@ -4,7 +4,8 @@
 
 GO       ?= go
 BIN      := bin
-VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# One version for the binaries and every package (packaging/product.env).
+VERSION  ?= $(shell . packaging/product.env && echo $$VERSION)
 LDFLAGS  := -X main.Version=$(VERSION)
 CMDS     := mynactl mynasim bookingd mynadesk
 # The Japanese font the app embeds comes from the OS package at build time;
@@ -12,7 +13,7 @@ CMDS     := mynactl mynasim bookingd mynadesk
 FONT_SRC := /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: all deps font pcscd build test vet demo demo-cli demo-app screenshots bench fuzz clean
+.PHONY: all deps font pcscd build test package package-test vet demo demo-cli demo-app screenshots bench fuzz clean
 
 all: build
 
@@ -39,6 +40,16 @@ test: pcscd vet
 	BOOKING_POSTGRES_DSN=$$(bash scripts/postgres.sh) && export BOOKING_POSTGRES_DSN && \
 	bash scripts/chromium.sh >/dev/null && \
 	$(GO) test -race -count=1 -timeout 30m ./...
+	@bash scripts/package.sh test
+
+# Installers in out/package/: the signed Windows MSI and the Linux .deb
+# (the macOS .dmg is built on a Mac: scripts/package.sh mac).
+package:
+	@bash scripts/package.sh build
+
+# Build the packages from this checkout and check them; exit 1 on any failure.
+package-test:
+	@bash scripts/package.sh test
 
 bench: pcscd
 	$(GO) test -run '^$$' -bench . -benchmem ./card/ ./verify/
@@ -71,4 +82,4 @@ screenshots: deps font
 	bash scripts/screenshots.sh
 
 clean:
-	rm -rf $(BIN) out
+	rm -rf $(BIN) out/package out/_win out/screenshots

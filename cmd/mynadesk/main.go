@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mynadesk/mynadesk/assets/icons"
 	"io"
 	"log/slog"
 	"os"
@@ -109,6 +110,7 @@ func run(args []string, stderr io.Writer) int {
 	diag := &vm.Diag{Open: openSys, Version: Version, Reader: source.Reader}
 
 	fa := app.NewWithID("jp.mynadesk.desktop")
+	fa.SetIcon(fyne.NewStaticResource("mynadesk.png", icons.AppPNG))
 	w := fa.NewWindow("mynadesk")
 	w.Resize(fyne.NewSize(960, 760))
 	deps := ui.Deps{Settings: st, Store: store, Home: home, Flow: flow, Diag: diag, Version: Version,
