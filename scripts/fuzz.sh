@@ -5,8 +5,8 @@ cd "$(dirname "$0")/.."
 t=${FUZZTIME:-30s}
 grep -rl --include='*_test.go' -E '^func Fuzz[A-Za-z0-9_]*\(' . | sort | while read -r file; do
   pkg=./$(dirname "${file#./}")
-  for f in $(grep -oE '^func Fuzz[A-Za-z0-9_]*' "$file" | cut -d' ' -f2); do
+  grep -oE '^func Fuzz[A-Za-z0-9_]*' "$file" | cut -d' ' -f2 | while read -r f; do
     echo "== $pkg $f ($t)"
-    go test -run '^$' -fuzz "^$f\$" -fuzztime "$t" "$pkg" | tail -1
+    go test -run '^$' -fuzz "^$f\$" -fuzztime "$t" "$pkg" </dev/null | tail -1
   done
 done

@@ -17,7 +17,7 @@ fi
 # The first cluster Debian made (e.g. 15 main).
 read -r ver cluster _ < <(pg_lsclusters --no-header | head -1)
 if [ -z "${ver:-}" ]; then
-	ver=$(ls /usr/lib/postgresql | sort -n | tail -1)
+	ver=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf "%f\n" | sort -n | tail -1)
 	cluster=main
 	log "creating cluster $ver/$cluster"
 	pg_createcluster "$ver" "$cluster" >&2
@@ -28,7 +28,7 @@ if ! pg_lsclusters --no-header | awk -v v="$ver" -v c="$cluster" '$1==v && $2==c
 fi
 port=$(pg_lsclusters --no-header | awk -v v="$ver" -v c="$cluster" '$1==v && $2==c {print $3}')
 
-for i in $(seq 1 30); do
+for _ in $(seq 1 30); do
 	if runuser -u postgres -- psql -p "$port" -qAtc 'select 1' >/dev/null 2>&1; then break; fi
 	sleep 0.5
 done

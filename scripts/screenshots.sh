@@ -31,6 +31,6 @@ home=$(mktemp -d)
 HOME=$home XDG_CONFIG_HOME=$home/.config LANG=ja_JP.UTF-8 DISPLAY=:$d \
 	timeout 600 bin/mynadesk-shots "$out" 2>&1 | grep -v -e 'Fyne error' -e 'Cause:' -e '  At:' || true
 rm -rf "$home"
-n=$(ls "$out"/*.png 2>/dev/null | wc -l)
+n=$(find "$out" -maxdepth 1 -name "*.png" | wc -l)
 echo "screenshots: $n in $out"
 [ "$n" -ge 30 ]
