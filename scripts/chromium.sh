@@ -6,7 +6,7 @@
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
-fc-list 2>/dev/null | grep -qi "IPAGothic\|Noto Sans CJK" || need+=(fonts-ipafont-gothic)
+fc-list 2>/dev/null | grep -i "IPAGothic\|Noto Sans CJK" >/dev/null || need+=(fonts-ipafont-gothic)
 if [ ${#need[@]} -gt 0 ]; then
 	echo "chromium.sh: installing ${need[*]}" >&2
 	export DEBIAN_FRONTEND=noninteractive

@@ -41,10 +41,10 @@ echo "== virtual card for 公的 花子 in \"$reader\" (PINs 1234 / ABC123)"
 "$bin/mynasim" serve --card "$dir/card" --addr "$vpcd" >"$dir/sim.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 50); do
-  "$bin/mynactl" readers 2>/dev/null | grep -q "^$reader	card" && break
+  "$bin/mynactl" readers 2>/dev/null | grep "^$reader	card" >/dev/null && break
   sleep 0.2
 done
-"$bin/mynactl" readers 2>/dev/null | grep -q "^$reader	card" || {
+"$bin/mynactl" readers 2>/dev/null | grep "^$reader	card" >/dev/null || {
   echo "demo-app: the virtual card did not appear in \"$reader\" (is another card on $vpcd?)" >&2
   cat "$dir/sim.log" >&2
   exit 3

@@ -18,7 +18,7 @@ sim_pid=$!
 
 # Wait until pcscd sees the card in "Virtual PCD 00 00".
 for _ in $(seq 1 50); do
-  "$bin/mynactl" readers 2>/dev/null | grep -q $'^Virtual PCD 00 00\tcard' && break
+  "$bin/mynactl" readers 2>/dev/null | grep $'^Virtual PCD 00 00\tcard' >/dev/null && break
   sleep 0.2
 done
 

@@ -22,7 +22,7 @@ if [ -z "${ver:-}" ]; then
 	log "creating cluster $ver/$cluster"
 	pg_createcluster "$ver" "$cluster" >&2
 fi
-if ! pg_lsclusters --no-header | awk -v v="$ver" -v c="$cluster" '$1==v && $2==c {print $4}' | grep -q online; then
+if ! pg_lsclusters --no-header | awk -v v="$ver" -v c="$cluster" '$1==v && $2==c {print $4}' | grep online >/dev/null; then
 	log "starting cluster $ver/$cluster"
 	pg_ctlcluster "$ver" "$cluster" start >&2
 fi
