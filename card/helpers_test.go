@@ -2,6 +2,7 @@ package card_test
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -63,7 +64,7 @@ func newRig(t testing.TB, mod func(*sim.Profile), faults ...sim.Faults) *rig {
 	conn := sim.NewConn(sc, opts...)
 	rec := &recorder{Conn: conn}
 	tr := &card.Trace{}
-	return &rig{card: card.New(rec, card.Options{Trace: tr}), sim: sc, conn: conn, trace: tr, rec: rec}
+	return &rig{card: card.New(rec, card.Options{Trace: tr, Logger: quiet}), sim: sc, conn: conn, trace: tr, rec: rec}
 }
 
 // recorder keeps every raw command that reached the card.
@@ -115,3 +116,6 @@ func ctx(t testing.TB) context.Context {
 	t.Cleanup(cancel)
 	return c
 }
+
+// quiet keeps the driver's informational lines out of test and benchmark output.
+var quiet = slog.New(slog.DiscardHandler)

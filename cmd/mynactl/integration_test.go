@@ -120,6 +120,15 @@ func TestIntegrationStatusAndAttrs(t *testing.T) {
 	if len(a) != 4 {
 		t.Fatalf("attrs prints more than the 4 attributes: %v", a)
 	}
+
+	// The trace shows every APDU with the PIN redacted.
+	r = mynactl(t, "1234\n", "attrs", "--pin-stdin", "--trace")
+	if r.code != exitOK || !strings.Contains(r.stderr, "apdus: 9\n") || !strings.Contains(r.stderr, "[4 bytes redacted]") {
+		t.Fatalf("trace: %s", r.stderr)
+	}
+	if strings.Contains(r.stderr, "31323334") || strings.Contains(r.stderr, "1234 ") {
+		t.Fatalf("trace shows the PIN: %s", r.stderr)
+	}
 }
 
 func jsonInt(v any) string {

@@ -80,6 +80,7 @@ type env struct {
 	lang           assets.Lang
 	timeout        time.Duration
 	verbose        bool
+	showTrace      bool
 	log            *slog.Logger
 	trace          *card.Trace
 	now            func() time.Time
@@ -133,12 +134,16 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.String("lang", envOr("MYNADESK_LANG", "ja"), "language of messages: ja or en")
 	fs.DurationVar(&e.timeout, "timeout", 2*time.Minute, "give up on the card after this long")
 	fs.BoolVar(&e.verbose, "v", false, "log to stderr (no PINs, no personal data)")
+	fs.BoolVar(&e.showTrace, "trace", false, "print the APDU trace to stderr afterwards (PIN data redacted)")
 	e.lang = assets.JA
 	if l := assets.Lang(os.Getenv("MYNADESK_LANG")); l == assets.EN {
 		e.lang = l
 	}
 	e.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	err := cmd.run(ctx, e, fs, args[1:])
+	if e.showTrace {
+		e.writeTrace()
+	}
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
@@ -166,7 +171,7 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "\ncommon flags: --reader NAME, --json, --pin-stdin, --allow-last-try, --lang ja|en, --timeout D, -v")
+	fmt.Fprintln(w, "\ncommon flags: --reader NAME, --json, --pin-stdin, --allow-last-try, --lang ja|en, --timeout D, --trace, -v")
 	fmt.Fprintln(w, "run 'mynactl <command> -h' for a command's flags")
 }
 

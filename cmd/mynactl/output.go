@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/card"
@@ -107,4 +108,15 @@ func (e *env) fail(err error) int {
 		fmt.Fprintf(e.stderr, "mynactl: detail: %v\n", err)
 	}
 	return exitStatus(err, code)
+}
+
+// writeTrace prints the APDUs the command exchanged, one a line, and their
+// count: what support staff compare between a good and a failing reader.
+func (e *env) writeTrace() {
+	entries := e.trace.Entries()
+	for i, t := range entries {
+		fmt.Fprintf(e.stderr, "apdu %2d %-26s %-44s sw=%04X len=%d %v %s\n",
+			i+1, t.Name, t.Command, uint16(t.SW), t.Length, t.Duration.Round(time.Microsecond), t.Err)
+	}
+	fmt.Fprintf(e.stderr, "apdus: %d\n", len(entries))
 }
