@@ -44,3 +44,21 @@ func ErrorCode(err error) assets.Code {
 	}
 	return ""
 }
+
+// VerdictEntry is what the resident is told of a failed signature check, in
+// the service manual's words (seed manual 000, 3.2): Code 21, Code 23,
+// another code, or the mismatch message. Not for a valid result.
+func VerdictEntry(r booking.Result) assets.Entry {
+	code := assets.Code(r.Code)
+	switch {
+	case r.Outcome == booking.OutcomeMismatch:
+		code = assets.CodeSigMismatch
+	case code == "":
+		code = assets.CodeSigRevocationUnknown
+	}
+	e := assets.Lookup(code)
+	if r.Outcome != booking.OutcomeMismatch {
+		e.Title = assets.SigCheckTitle(code)
+	}
+	return e
+}

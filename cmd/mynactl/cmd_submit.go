@@ -157,17 +157,7 @@ func verdictText(res booking.Result, lang assets.Lang) (title, msg string) {
 	if res.Outcome == booking.OutcomeValid {
 		return assets.Text{JA: "電子署名処理に成功しました。", EN: "The signature was accepted."}.In(lang), ""
 	}
-	code := assets.Code(res.Code)
-	switch {
-	case res.Outcome == booking.OutcomeMismatch:
-		code = assets.CodeSigMismatch
-	case code == "":
-		code = assets.CodeSigRevocationUnknown
-	}
-	ent := assets.Lookup(code)
-	if res.Outcome != booking.OutcomeMismatch {
-		ent.Title = assets.SigCheckTitle(code)
-	}
+	ent := desktop.VerdictEntry(res)
 	return ent.Title.In(lang), ent.Message.In(lang)
 }
 

@@ -75,18 +75,8 @@ func VerdictOf(r booking.Result) Verdict {
 		v.Title, v.Message = assets.UI.VerdictValid, assets.UI.VerdictValidNext
 		return v
 	}
-	code := assets.Code(r.Code)
-	switch {
-	case r.Outcome == booking.OutcomeMismatch:
-		code = assets.CodeSigMismatch
-	case code == "":
-		code = assets.CodeSigRevocationUnknown
-	}
-	e := assets.Lookup(code)
+	e := desktop.VerdictEntry(r)
 	v.Title, v.Message, v.Remedies = e.Title, e.Message, e.Remedies
-	if r.Outcome != booking.OutcomeMismatch {
-		v.Title = assets.SigCheckTitle(code)
-	}
 	return v
 }
 
