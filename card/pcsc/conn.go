@@ -17,12 +17,13 @@ import (
 // may block on the card run on a goroutine and the caller returns when ctx
 // ends.
 type conn struct {
-	sys    *System
-	reader string
-	mu     sync.Mutex // one call on the handle at a time
-	h      *scard.Card
-	atr    []byte
-	proto  scard.Protocol
+	sys     *System
+	reader  string
+	mu      sync.Mutex // one call on the handle at a time
+	h       *scard.Card
+	stateMu sync.Mutex // guards atr and proto
+	atr     []byte
+	proto   scard.Protocol
 	// pending is set while an abandoned call is still inside the service.
 	pending atomic.Pointer[card.ReaderError]
 }
@@ -33,37 +34,46 @@ func (c *conn) readStatus() error {
 		if err != nil {
 			return classify("read card status", c.reader, err)
 		}
-		c.atr, c.proto = st.Atr, c.h.ActiveProtocol()
+		c.setState(st.Atr, c.h.ActiveProtocol())
 		return nil
 	})
 }
 
 // call runs fn on the handle, giving up when ctx ends. While an abandoned
 // call is still inside the service, later calls fail at once instead of
-// queueing behind it.
-func (c *conn) call(ctx context.Context, op string, fn func() error) error {
+// queueing behind it. Results travel only through the channel, so an
+// abandoned call shares nothing with its caller.
+func (c *conn) call(ctx context.Context, op string, fn func() ([]byte, error)) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	if p := c.pending.Load(); p != nil {
-		return p
+		return nil, p
 	}
 	c.mu.Lock()
 	stuck := &card.ReaderError{Fault: card.FaultTimeout, Reader: c.reader, Op: op + " (no answer)"}
 	var finished atomic.Bool
-	done := make(chan error, 1)
+	type result struct {
+		data []byte
+		err  error
+	}
+	done := make(chan result, 1)
 	c.sys.inflight.Add(1)
 	go func() {
 		defer c.sys.inflight.Done()
-		err := protect(fn)
+		var r result
+		r.err = protect(func() (err error) {
+			r.data, err = fn()
+			return err
+		})
 		finished.Store(true)
 		c.pending.CompareAndSwap(stuck, nil)
 		c.mu.Unlock()
-		done <- err
+		done <- r
 	}()
 	select {
-	case err := <-done:
-		return classify(op, c.reader, err)
+	case r := <-done:
+		return r.data, classify(op, c.reader, r.err)
 	case <-ctx.Done():
 		stuck.Err = ctx.Err()
 		c.pending.Store(stuck)
@@ -71,17 +81,22 @@ func (c *conn) call(ctx context.Context, op string, fn func() error) error {
 			c.pending.CompareAndSwap(stuck, nil)
 		}
 		if errors.Is(ctx.Err(), context.Canceled) {
-			return ctx.Err()
+			return nil, ctx.Err()
 		}
-		return stuck
+		return nil, stuck
 	}
+}
+
+// do is call for operations without data.
+func (c *conn) do(ctx context.Context, op string, fn func() error) error {
+	_, err := c.call(ctx, op, func() ([]byte, error) { return nil, fn() })
+	return err
 }
 
 // Transmit sends one APDU.
 func (c *conn) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
-	var out []byte
-	err := c.call(ctx, "transmit", func() (err error) {
-		out, err = c.h.Transmit(apdu)
+	return c.call(ctx, "transmit", func() ([]byte, error) {
+		out, err := c.h.Transmit(apdu)
 		if err == nil && len(out) == 0 {
 			// vpcd, and some readers, answer a card that vanished
 			// mid-command with an empty response instead of an error: ask
@@ -89,39 +104,53 @@ func (c *conn) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
 			// answer is a garbled one, not a removal.)
 			err = c.sys.cardGone(c.reader)
 		}
-		return err
+		return out, err
 	})
-	return out, err
 }
 
 // Begin starts a transaction; it waits while another application holds one.
 func (c *conn) Begin(ctx context.Context) error {
-	return c.call(ctx, "begin transaction", c.h.BeginTransaction)
+	return c.do(ctx, "begin transaction", c.h.BeginTransaction)
 }
 
 // End ends the transaction and leaves the card as it is.
 func (c *conn) End() error {
-	return c.call(context.Background(), "end transaction", func() error { return c.h.EndTransaction(scard.LeaveCard) })
+	return c.do(context.Background(), "end transaction", func() error { return c.h.EndTransaction(scard.LeaveCard) })
 }
 
 // Reconnect re-opens the handle after a reset.
 func (c *conn) Reconnect(ctx context.Context) error {
-	return c.call(ctx, "reconnect", func() error {
+	return c.do(ctx, "reconnect", func() error {
 		if err := c.h.Reconnect(scard.ShareShared, scard.ProtocolT1|scard.ProtocolT0, scard.LeaveCard); err != nil {
 			return err
 		}
 		st, err := c.h.Status()
 		if err == nil {
-			c.atr, c.proto = st.Atr, c.h.ActiveProtocol()
+			c.setState(st.Atr, c.h.ActiveProtocol())
 		}
 		return err
 	})
 }
 
-func (c *conn) ATR() []byte { return c.atr }
+// setState records the ATR and protocol; a reconnect may run on an
+// abandoned call's goroutine while the caller reads them.
+func (c *conn) setState(atr []byte, proto scard.Protocol) {
+	c.stateMu.Lock()
+	c.atr, c.proto = atr, proto
+	c.stateMu.Unlock()
+}
+
+func (c *conn) ATR() []byte {
+	c.stateMu.Lock()
+	defer c.stateMu.Unlock()
+	return c.atr
+}
 
 func (c *conn) Protocol() string {
-	switch c.proto {
+	c.stateMu.Lock()
+	proto := c.proto
+	c.stateMu.Unlock()
+	switch proto {
 	case scard.ProtocolT0:
 		return "T=0"
 	case scard.ProtocolT1:
