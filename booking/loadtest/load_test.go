@@ -20,7 +20,7 @@ import (
 	"github.com/mynadesk/mynadesk/booking"
 	"github.com/mynadesk/mynadesk/booking/client"
 	"github.com/mynadesk/mynadesk/booking/internal/testenv"
-	"github.com/mynadesk/mynadesk/booking/internal/testpki"
+	"github.com/mynadesk/mynadesk/internal/testpki"
 	"github.com/mynadesk/mynadesk/booking/postgres"
 	"github.com/mynadesk/mynadesk/booking/server"
 	"github.com/mynadesk/mynadesk/booking/sqlite"

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/mynadesk/mynadesk/booking"
-	"github.com/mynadesk/mynadesk/booking/internal/testpki"
+	"github.com/mynadesk/mynadesk/internal/testpki"
 	"github.com/mynadesk/mynadesk/booking/verifier"
 	"github.com/mynadesk/mynadesk/cms"
 )

@@ -15,7 +15,7 @@ import (
 	"github.com/mynadesk/mynadesk/booking"
 	"github.com/mynadesk/mynadesk/booking/client"
 	"github.com/mynadesk/mynadesk/booking/internal/chromium"
-	"github.com/mynadesk/mynadesk/booking/internal/testpki"
+	"github.com/mynadesk/mynadesk/internal/testpki"
 	"github.com/mynadesk/mynadesk/booking/server"
 	"github.com/mynadesk/mynadesk/booking/sqlite"
 	"github.com/mynadesk/mynadesk/booking/verifier"

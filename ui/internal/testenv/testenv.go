@@ -13,7 +13,6 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -24,6 +23,7 @@ import (
 	"github.com/mynadesk/mynadesk/booking/verifier"
 	"github.com/mynadesk/mynadesk/card"
 	"github.com/mynadesk/mynadesk/card/sim"
+	"github.com/mynadesk/mynadesk/internal/testpki"
 	"github.com/mynadesk/mynadesk/jpki/jpkitest"
 	"github.com/mynadesk/mynadesk/ui/cardflow"
 	"github.com/mynadesk/mynadesk/ui/internal/simsys"
@@ -32,8 +32,8 @@ import (
 
 // Fictional residents.
 var (
-	Hanako = jpkitest.Holder{Name: "公的　花子", Address: "東京都千代田区霞が関２－１－２", Birth: "20000101", Sex: "2"}
-	Taro   = jpkitest.Holder{Name: "公的　太郎", Address: "北海道札幌市中央区北１条西２－１", Birth: "19800405", Sex: "1"}
+	Hanako = testpki.Hanako
+	Taro   = testpki.Taro
 )
 
 // The virtual cards' PINs.
@@ -46,56 +46,11 @@ const (
 const Reader = "Test Reader 00 00"
 
 // PKIs are Hanako's card with a valid, expired and revoked signing
-// certificate, and Taro's valid card. Made once per process: RSA key
-// generation is slow.
-type PKIs struct {
-	Valid, Expired, Revoked, Other *jpkitest.PKI
-	Roots                          *verify.Roots
-	CRL                            *verify.CRLIndex
-}
-
-var (
-	pkiOnce sync.Once
-	pkis    *PKIs
-	pkiErr  error
-)
+// certificate, and Taro's valid card, made once per process.
+type PKIs = testpki.Set
 
 // GetPKIs returns the shared PKIs.
-func GetPKIs() (*PKIs, error) {
-	pkiOnce.Do(func() { pkis, pkiErr = buildPKIs() })
-	return pkis, pkiErr
-}
-
-func buildPKIs() (*PKIs, error) {
-	now := time.Now()
-	base, err := jpkitest.NewPKI(jpkitest.PKIOptions{Holder: Hanako, Now: now})
-	if err != nil {
-		return nil, err
-	}
-	s := &PKIs{Valid: base}
-	reuse := func(o jpkitest.PKIOptions) jpkitest.PKIOptions {
-		o.Now, o.SignCA, o.AuthCA = now, base.SignCA, base.AuthCA
-		o.SignKey, o.AuthKey = base.SignKey, base.AuthKey
-		return o
-	}
-	if s.Expired, err = jpkitest.NewPKI(reuse(jpkitest.PKIOptions{Holder: Hanako, SignExpired: true})); err != nil {
-		return nil, err
-	}
-	if s.Revoked, err = jpkitest.NewPKI(reuse(jpkitest.PKIOptions{Holder: Hanako, SignRevoked: true, RevokeReason: 3})); err != nil {
-		return nil, err
-	}
-	if s.Other, err = jpkitest.NewPKI(reuse(jpkitest.PKIOptions{Holder: Taro})); err != nil {
-		return nil, err
-	}
-	if s.Roots, err = verify.NewRoots(verify.Test, base.SignCA.Cert); err != nil {
-		return nil, err
-	}
-	s.CRL = verify.NewCRLIndex(s.Roots)
-	if _, err = s.CRL.Add(s.Revoked.CRL); err != nil {
-		return nil, err
-	}
-	return s, nil
-}
+func GetPKIs() (*PKIs, error) { return testpki.Shared() }
 
 // Env is one test environment.
 type Env struct {

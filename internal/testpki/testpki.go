@@ -1,4 +1,4 @@
-// Package testpki gives booking's tests real JPKI-shaped signatures: one
+// Package testpki gives tests real JPKI-shaped signatures: one
 // test signing CA, card keys for two fictional residents, and certificates
 // valid, expired or revoked, with a verifier over package verify that
 // trusts the test CA. Key generation is slow, so everything is made once
@@ -48,11 +48,18 @@ var (
 // Get returns the shared set, making it on first use.
 func Get(t testing.TB) *Set {
 	t.Helper()
-	once.Do(func() { set, err = build() })
+	s, err := Shared()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return set
+	return s
+}
+
+// Shared returns the shared set outside a test (benchmark commands,
+// screenshot programs).
+func Shared() (*Set, error) {
+	once.Do(func() { set, err = build() })
+	return set, err
 }
 
 func build() (*Set, error) {
