@@ -15,9 +15,9 @@ import (
 	"github.com/mynadesk/mynadesk/booking"
 	"github.com/mynadesk/mynadesk/booking/client"
 	"github.com/mynadesk/mynadesk/booking/desktop"
-	"github.com/mynadesk/mynadesk/internal/testpki"
 	"github.com/mynadesk/mynadesk/booking/server"
 	"github.com/mynadesk/mynadesk/booking/sqlite"
+	"github.com/mynadesk/mynadesk/internal/testpki"
 	"github.com/mynadesk/mynadesk/jpki/jpkitest"
 )
 

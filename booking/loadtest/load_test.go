@@ -20,10 +20,10 @@ import (
 	"github.com/mynadesk/mynadesk/booking"
 	"github.com/mynadesk/mynadesk/booking/client"
 	"github.com/mynadesk/mynadesk/booking/internal/testenv"
-	"github.com/mynadesk/mynadesk/internal/testpki"
 	"github.com/mynadesk/mynadesk/booking/postgres"
 	"github.com/mynadesk/mynadesk/booking/server"
 	"github.com/mynadesk/mynadesk/booking/sqlite"
+	"github.com/mynadesk/mynadesk/internal/testpki"
 )
 
 // concurrency is the number of residents at once.

@@ -6,9 +6,9 @@ import (
 	"testing"
 
 	"github.com/mynadesk/mynadesk/booking"
-	"github.com/mynadesk/mynadesk/internal/testpki"
 	"github.com/mynadesk/mynadesk/booking/verifier"
 	"github.com/mynadesk/mynadesk/cms"
+	"github.com/mynadesk/mynadesk/internal/testpki"
 )
 
 func TestVerdicts(t *testing.T) {

@@ -15,11 +15,11 @@ import (
 	"github.com/mynadesk/mynadesk/booking"
 	"github.com/mynadesk/mynadesk/booking/client"
 	"github.com/mynadesk/mynadesk/booking/internal/chromium"
-	"github.com/mynadesk/mynadesk/internal/testpki"
 	"github.com/mynadesk/mynadesk/booking/server"
 	"github.com/mynadesk/mynadesk/booking/sqlite"
 	"github.com/mynadesk/mynadesk/booking/verifier"
 	"github.com/mynadesk/mynadesk/booking/web"
+	"github.com/mynadesk/mynadesk/internal/testpki"
 	"github.com/mynadesk/mynadesk/jpki/jpkitest"
 )
 
