@@ -3,6 +3,7 @@ package pcsc_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -124,4 +125,29 @@ func TestTransactionIsExclusive(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("second transaction never began")
 	}
+}
+
+// Two services polled at once, as the app's home screen and a card
+// operation do: the binding's shared state must not race (run with -race).
+func TestConcurrentStatusQueries(t *testing.T) {
+	pcsctest.Require(t)
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		sys, err := pcsc.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sys.Close()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 30; j++ {
+				if _, err := sys.Readers(context.Background()); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

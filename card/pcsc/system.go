@@ -75,7 +75,7 @@ func (s *System) cardGone(reader string) error {
 	rs := []scard.ReaderState{{Reader: reader, CurrentState: scard.StateUnaware}}
 	for {
 		s.mu.Lock()
-		err := s.ctx.GetStatusChange(rs, 0)
+		err := GetStatusChange(s.ctx, rs, 0)
 		s.mu.Unlock()
 		if err != nil && !errors.Is(err, scard.ErrTimeout) {
 			return err
@@ -114,7 +114,7 @@ func (s *System) Readers(ctx context.Context) ([]card.ReaderState, error) {
 	for i, n := range names {
 		rs[i] = scard.ReaderState{Reader: n, CurrentState: scard.StateUnaware}
 	}
-	if err := s.ctx.GetStatusChange(rs, 0); err != nil && !errors.Is(err, scard.ErrTimeout) {
+	if err := GetStatusChange(s.ctx, rs, 0); err != nil && !errors.Is(err, scard.ErrTimeout) {
 		if errors.Is(err, scard.ErrUnknownReader) || errors.Is(err, scard.ErrReaderUnavailable) {
 			return nil, nil // a reader went away between the two calls; the caller waits again
 		}
@@ -173,7 +173,7 @@ func (s *System) block(ctx context.Context, known []card.ReaderState) error {
 		wait = max(time.Until(d), time.Millisecond)
 	}
 	s.mu.Lock()
-	err := s.ctx.GetStatusChange(rs, wait)
+	err := GetStatusChange(s.ctx, rs, wait)
 	s.mu.Unlock()
 	if cerr := ctx.Err(); cerr != nil {
 		return cerr

@@ -1,7 +1,7 @@
 // Package vpcdtest guards the two virtual reader slots of pcscd's vpcd
 // driver for tests: it checks that pcscd is there (failing under CI,
 // skipping elsewhere) and serialises the slots across test binaries with a
-// machine-wide lock. It imports nothing of the product, so the virtual
+// machine-wide lock. It does not import the virtual card, so the virtual
 // card's own tests can use it; internal/pcsctest adds inserting a card.
 package vpcdtest
 
@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/ebfe/scard"
+
+	"github.com/mynadesk/mynadesk/card/pcsc"
 )
 
 // Reader names and vpcd ports of the two virtual slots.
@@ -85,7 +87,7 @@ func WaitPresent(slot int, present bool, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	rs := []scard.ReaderState{{Reader: Readers[slot], CurrentState: scard.StateUnaware}}
 	for {
-		err := ctx.GetStatusChange(rs, 200*time.Millisecond)
+		err := pcsc.GetStatusChange(ctx, rs, 200*time.Millisecond)
 		if err != nil && !errors.Is(err, scard.ErrTimeout) {
 			return err
 		}
