@@ -51,7 +51,7 @@ package:
 package-test:
 	@bash scripts/package.sh test
 
-bench: pcscd
+bench: pcscd build
 	$(GO) test -run '^$$' -bench . -benchmem ./card/ ./verify/
 	$(GO) run ./verify/cmd/verifybench
 	bash scripts/booking-load.sh
