@@ -224,7 +224,8 @@ fi
 
 te=$SECONDS
 echo
-echo "packaging: ${pass} passed, ${#fails[@]} failed (build $((tb - t0)) s, checks $((te - tb)) s)"
+echo "packaging: build $((tb - t0)) s, checks $((te - tb)) s"
+echo "packaging: ${pass} passed, ${#fails[@]} failed"
 if [ ${#fails[@]} -gt 0 ]; then
   printf '  failed: %s\n' "${fails[@]}"
   exit 1
