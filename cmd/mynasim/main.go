@@ -18,7 +18,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -28,8 +27,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/mynadesk/mynadesk/card"
 	"github.com/mynadesk/mynadesk/card/sim"
+	"github.com/mynadesk/mynadesk/internal/config"
 )
 
 const (
@@ -87,7 +89,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err == nil {
 		return exitOK
 	}
-	if errors.Is(err, flag.ErrHelp) {
+	if errors.Is(err, pflag.ErrHelp) {
 		return exitOK
 	}
 	var ce *cliError
@@ -102,10 +104,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // parse parses flags, turning flag errors into usage errors (the flag
-// package has already printed the details).
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
+// set has already printed the details).
+func parse(fs *pflag.FlagSet, args []string) error {
+	if err := config.Parse(fs, args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
 			return err
 		}
 		return usageError(err.Error())
@@ -117,7 +119,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 }
 
 func runInit(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("mynasim init", flag.ContinueOnError)
+	fs := config.NewFlagSet("mynasim init")
 	fs.SetOutput(stderr)
 	d := sim.DefaultHolder
 	dir := fs.String("dir", "", "card directory to create (required)")
@@ -181,7 +183,7 @@ func runInit(args []string, stdout, stderr io.Writer) error {
 }
 
 func runServe(ctx context.Context, args []string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("mynasim serve", flag.ContinueOnError)
+	fs := config.NewFlagSet("mynasim serve")
 	fs.SetOutput(stderr)
 	dir := fs.String("card", "", "card directory written by mynasim init (required)")
 	addr := fs.String("addr", sim.DefaultVPCDAddr, "vpcd address: port 35963 is reader \"Virtual PCD 00 00\", 35964 \"Virtual PCD 00 01\"")
@@ -221,7 +223,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 }
 
 func runStatus(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("mynasim status", flag.ContinueOnError)
+	fs := config.NewFlagSet("mynasim status")
 	fs.SetOutput(stderr)
 	dir := fs.String("card", "", "card directory (required)")
 	if err := parse(fs, args); err != nil {
