@@ -9,7 +9,9 @@
 //
 // A Card is the state machine (Process). It is reached in three ways:
 //
-//   - in process: NewConn gives a card.Conn for driver tests;
+//   - in process: NewConn gives a card.Conn for driver tests, and System
+//     is a whole card.System (readers, insertion, removal, a stopped
+//     service) for the app's and mynactl's tests, with no pcscd;
 //   - behind the real PC/SC stack: Serve connects it to vsmartcard's vpcd
 //     driver inside pcscd (`mynasim serve`);
 //   - directly: Process, for table tests on raw APDUs.
