@@ -46,7 +46,7 @@ func ErrorCode(err error) assets.Code {
 }
 
 // VerdictEntry is what the resident is told of a failed signature check, in
-// the service manual's words (seed manual 000, 3.2): Code 21, Code 23,
+// the service manual's words (docs/errors.md, the signature check): Code 21, Code 23,
 // another code, or the mismatch message. Not for a valid result.
 func VerdictEntry(r booking.Result) assets.Entry {
 	code := assets.Code(r.Code)
