@@ -170,35 +170,18 @@ func Values(cfg any) map[string]any {
 	return m
 }
 
+// setFlag sets a field from its flag: lists as pflag parsed them, the rest
+// from the flag's text, which pflag writes in the form setString reads.
 func setFlag(f field, fs *pflag.FlagSet) error {
-	var err error
-	switch {
-	case f.v.Type() == durationType:
-		var d time.Duration
-		d, err = fs.GetDuration(f.name)
-		f.v.SetInt(int64(d))
-	case f.v.Kind() == reflect.String:
-		var s string
-		s, err = fs.GetString(f.name)
-		f.v.SetString(s)
-	case f.v.Kind() == reflect.Bool:
-		var b bool
-		b, err = fs.GetBool(f.name)
-		f.v.SetBool(b)
-	case f.v.Kind() == reflect.Int:
-		var n int
-		n, err = fs.GetInt(f.name)
-		f.v.SetInt(int64(n))
-	case f.v.Kind() == reflect.Float64:
-		var x float64
-		x, err = fs.GetFloat64(f.name)
-		f.v.SetFloat(x)
-	case f.v.Kind() == reflect.Slice:
-		var l []string
-		l, err = fs.GetStringSlice(f.name)
+	if f.v.Kind() == reflect.Slice {
+		l, err := fs.GetStringSlice(f.name)
+		if err != nil {
+			return err
+		}
 		f.v.Set(reflect.ValueOf(l))
+		return nil
 	}
-	return err
+	return setString(f, fs.Lookup(f.name).Value.String())
 }
 
 // setAny sets a field from a decoded file value.
