@@ -1,5 +1,5 @@
 // Package booking is the session protocol between a booking service and the
-// resident's mynadesk (shared/DESIGN.md, "The flow it serves"): the wire
+// resident's mynadesk (docs/design.md, "The flow it serves"): the wire
 // types of API version 1, session codes, the canonical content to sign, the
 // parsing of what a resident gives mynadesk to find a session, and the
 // service logic over two interfaces, Store and Verifier. The HTTP layer

@@ -23,7 +23,6 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
-	"github.com/spf13/viper"
 
 	"github.com/mynadesk/mynadesk/booking"
 	"github.com/mynadesk/mynadesk/booking/postgres"
@@ -31,6 +30,7 @@ import (
 	"github.com/mynadesk/mynadesk/booking/sqlite"
 	"github.com/mynadesk/mynadesk/booking/verifier"
 	"github.com/mynadesk/mynadesk/booking/web"
+	"github.com/mynadesk/mynadesk/internal/config"
 	"github.com/mynadesk/mynadesk/verify"
 )
 
@@ -40,64 +40,61 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Stderr))
 }
 
-// config is bookingd's configuration after flags, environment and file.
-type config struct {
-	Listen, DB, BaseURL, ServiceID, ServiceName string
-	Roots, CRL                                  []string
-	RootsMode, OCSP, TLSCert, TLSKey, LogLevel  string
-	AllowOnePIN                                 bool
-	CreatePerMinute                             float64
-	TTL, Keep, ShutdownGrace                    time.Duration
+// envPrefix starts bookingd's environment variables: MYNADESK_BOOKINGD_TTL
+// for --ttl.
+const envPrefix = "MYNADESK_BOOKINGD"
+
+// options is bookingd's configuration: defaults (defaultOptions), then the
+// file (--config, YAML, TOML or JSON), then MYNADESK_BOOKINGD_*, then flags.
+// A new setting is one tagged field here (internal/config).
+type options struct {
+	Listen          string        `config:"listen" usage:"address to listen on"`
+	DB              string        `config:"db" usage:"session store: sqlite:PATH or postgres://…"`
+	Roots           []string      `config:"roots" usage:"trust roots: PEM/DER files of the JPKI signing CAs"`
+	RootsMode       string        `config:"roots-mode" usage:"production (J-LIS roots, production policy) or test (test cards, virtual card)"`
+	CRL             []string      `config:"crl" usage:"CRL files of the signing CAs"`
+	OCSP            string        `config:"ocsp" usage:"OCSP responder URL (asked before the CRL)"`
+	BaseURL         string        `config:"base-url" usage:"public base URL of this service (default http://LISTEN)"`
+	ServiceID       string        `config:"service-id" usage:"the service's identity in the content to sign (default the base URL)"`
+	ServiceName     string        `config:"service-name" usage:"the service's name shown by mynadesk"`
+	AllowOnePIN     bool          `config:"allow-one-pin" usage:"offer the one-PIN variant (attributes from the certificate)"`
+	TTL             time.Duration `config:"ttl" usage:"session lifetime"`
+	CreatePerMinute float64       `config:"create-per-minute" usage:"sessions one client address may create per minute"`
+	Keep            time.Duration `config:"keep" usage:"how long expired sessions are kept before deletion"`
+	ShutdownGrace   time.Duration `config:"shutdown-grace" usage:"time accepted requests get to finish on shutdown"`
+	TLSCert         string        `config:"tls-cert" usage:"TLS certificate file (serve HTTPS)"`
+	TLSKey          string        `config:"tls-key" usage:"TLS key file"`
+	LogLevel        string        `config:"log-level" usage:"debug, info, warn or error"`
 }
 
-func loadConfig(args []string, stderr io.Writer) (*config, error) {
-	fs := pflag.NewFlagSet("bookingd", pflag.ContinueOnError)
+// defaultOptions are bookingd's defaults.
+var defaultOptions = options{Listen: "127.0.0.1:8080", DB: "sqlite:bookingd.db", RootsMode: "production",
+	ServiceName: "施設予約システム", TTL: booking.DefaultTTL, CreatePerMinute: 60, Keep: 24 * time.Hour,
+	ShutdownGrace: 30 * time.Second, LogLevel: "info"}
+
+func loadConfig(args []string, stderr io.Writer) (*options, error) {
+	fs := config.NewFlagSet("bookingd")
 	fs.SetOutput(stderr)
 	fs.String("config", "", "config file (YAML, TOML or JSON)")
-	fs.String("listen", "127.0.0.1:8080", "address to listen on")
-	fs.String("db", "sqlite:bookingd.db", "session store: sqlite:PATH or postgres://…")
-	fs.StringSlice("roots", nil, "trust roots: PEM/DER files of the JPKI signing CAs")
-	fs.String("roots-mode", "production", "production (J-LIS roots, production policy) or test (test cards, virtual card)")
-	fs.StringSlice("crl", nil, "CRL files of the signing CAs")
-	fs.String("ocsp", "", "OCSP responder URL (asked before the CRL)")
-	fs.String("base-url", "", "public base URL of this service (default http://LISTEN)")
-	fs.String("service-id", "", "the service's identity in the content to sign (default the base URL)")
-	fs.String("service-name", "施設予約システム", "the service's name shown by mynadesk")
-	fs.Bool("allow-one-pin", false, "offer the one-PIN variant (attributes from the certificate)")
-	fs.Duration("ttl", booking.DefaultTTL, "session lifetime")
-	fs.Float64("create-per-minute", 60, "sessions one client address may create per minute")
-	fs.Duration("keep", 24*time.Hour, "how long expired sessions are kept before deletion")
-	fs.Duration("shutdown-grace", 30*time.Second, "time accepted requests get to finish on shutdown")
-	fs.String("tls-cert", "", "TLS certificate file (serve HTTPS)")
-	fs.String("tls-key", "", "TLS key file")
-	fs.String("log-level", "info", "debug, info, warn or error")
-	if err := fs.Parse(args); err != nil {
+	c := defaultOptions
+	config.Flags(fs, &c)
+	if err := config.Parse(fs, args); err != nil {
 		return nil, err
 	}
-	v := viper.New()
-	v.SetEnvPrefix("MYNADESK_BOOKINGD")
-	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
-	v.AutomaticEnv()
-	if err := v.BindPFlags(fs); err != nil {
-		return nil, err
-	}
-	if f := v.GetString("config"); f != "" {
-		v.SetConfigFile(f)
-		if err := v.ReadInConfig(); err != nil {
+	var file map[string]any
+	if path := config.FilePath(fs, envPrefix, ""); path != "" {
+		var err error
+		if file, err = config.ReadFile(path); err != nil {
 			return nil, fmt.Errorf("config file: %w", err)
 		}
 	}
-	c := &config{Listen: v.GetString("listen"), DB: v.GetString("db"), BaseURL: v.GetString("base-url"),
-		ServiceID: v.GetString("service-id"), ServiceName: v.GetString("service-name"),
-		Roots: v.GetStringSlice("roots"), CRL: v.GetStringSlice("crl"), RootsMode: v.GetString("roots-mode"),
-		OCSP: v.GetString("ocsp"), TLSCert: v.GetString("tls-cert"), TLSKey: v.GetString("tls-key"),
-		LogLevel: v.GetString("log-level"), AllowOnePIN: v.GetBool("allow-one-pin"), TTL: v.GetDuration("ttl"),
-		Keep: v.GetDuration("keep"), ShutdownGrace: v.GetDuration("shutdown-grace"),
-		CreatePerMinute: v.GetFloat64("create-per-minute")}
+	if _, err := config.Load(&c, file, envPrefix, fs); err != nil {
+		return nil, err
+	}
 	if len(c.Roots) == 0 {
 		return nil, errors.New("no trust roots: give --roots with the JPKI signing CA certificates")
 	}
-	return c, nil
+	return &c, nil
 }
 
 func openStore(ctx context.Context, db string) (booking.Store, error) {
@@ -132,7 +129,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	return 0
 }
 
-func serve(ctx context.Context, c *config, log *slog.Logger) error {
+func serve(ctx context.Context, c *options, log *slog.Logger) error {
 	mode := verify.Production
 	switch c.RootsMode {
 	case "production":

@@ -2,7 +2,8 @@ package main
 
 import (
 	"context"
-	"flag"
+
+	"github.com/spf13/pflag"
 
 	"github.com/mynadesk/mynadesk/card"
 	"github.com/mynadesk/mynadesk/problem"
@@ -15,7 +16,7 @@ func (e *env) diagnose(ctx context.Context) card.Report {
 	return problem.Report(card.BuildReport(ctx, e.openSystem, e.reader, Version, e.now))
 }
 
-func runDiag(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+func runDiag(ctx context.Context, e *env, fs *pflag.FlagSet, args []string) error {
 	if _, err := e.parse(fs, args, 0, 0); err != nil {
 		return err
 	}

@@ -17,11 +17,12 @@ package main
 //	12  the booking service could not be reached (S08)
 
 import (
+	"cmp"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"os"
+
+	"github.com/spf13/pflag"
 
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/booking"
@@ -42,9 +43,9 @@ type submitJSON struct {
 	Message string          `json:"message,omitempty"`
 }
 
-func runSubmit(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+func runSubmit(ctx context.Context, e *env, fs *pflag.FlagSet, args []string) error {
 	session := fs.String("session", "", "the session: code XXXX-XXXX, https URL, or mynadesk://session?… link")
-	service := fs.String("service", os.Getenv("MYNADESK_SERVICE"), "booking service URL for a typed code (env MYNADESK_SERVICE)")
+	service := fs.String("service", "", "booking service URL for a typed code (env MYNADESK_SERVICE)")
 	onePIN := fs.Bool("one-pin", false, "signature only: the service takes the attributes from the certificate")
 	show := fs.Bool("show-content", false, "print the content to be signed on stderr before signing")
 	if _, err := e.parse(fs, args, 0, 0); err != nil {
@@ -54,7 +55,7 @@ func runSubmit(ctx context.Context, e *env, fs *flag.FlagSet, args []string) err
 		return usageErr("submit: --session CODE|URL is required")
 	}
 	// A mistyped code is caught here, before any request.
-	ref, err := booking.ParseRef(*session, *service)
+	ref, err := booking.ParseRef(*session, cmp.Or(*service, e.config.Service))
 	if err != nil {
 		return err
 	}

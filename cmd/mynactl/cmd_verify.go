@@ -25,11 +25,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/jpki"
@@ -46,6 +47,7 @@ type listFlag []string
 
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+func (l *listFlag) Type() string       { return "FILE" }
 
 // verifyJSON is what --json prints, valid or not.
 type verifyJSON struct {
@@ -93,7 +95,7 @@ type heldJSON struct {
 	AddressSubst string `json:"address_subst,omitempty"`
 }
 
-func runVerify(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+func runVerify(ctx context.Context, e *env, fs *pflag.FlagSet, args []string) error {
 	in := fs.String("in", "", "the signed payload: DER or PEM CMS (- for standard input)")
 	var roots, crls listFlag
 	fs.Var(&roots, "roots", "trust roots: a PEM/DER file or a directory of them (repeatable)")

@@ -61,8 +61,8 @@ type Verdict struct {
 // OK reports whether the service accepted the signature.
 func (v Verdict) OK() bool { return v.Outcome == booking.OutcomeValid }
 
-// VerdictOf turns a Result into what the resident is told (seed manual 000,
-// 3.2: Code 21, Code 23, another code, mismatch).
+// VerdictOf turns a Result into what the resident is told (docs/errors.md,
+// the signature check: Code 21, Code 23, another code, mismatch).
 func VerdictOf(r booking.Result) Verdict {
 	v := Verdict{Outcome: r.Outcome, Code: r.Code}
 	if r.Outcome == booking.OutcomeValid {

@@ -26,7 +26,6 @@ import (
 	"github.com/mynadesk/mynadesk/internal/testpki"
 	"github.com/mynadesk/mynadesk/jpki/jpkitest"
 	"github.com/mynadesk/mynadesk/resident"
-	"github.com/mynadesk/mynadesk/ui/internal/simsys"
 	"github.com/mynadesk/mynadesk/verify"
 )
 
@@ -55,7 +54,7 @@ func GetPKIs() (*PKIs, error) { return testpki.Shared() }
 // Env is one test environment.
 type Env struct {
 	PKIs   *PKIs
-	Sys    *simsys.System
+	Sys    *sim.System
 	Server *httptest.Server
 	// Page is a client for the page's side (create, confirm).
 	Page *client.Client
@@ -77,7 +76,7 @@ func New(dir string) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Env{PKIs: p, Sys: simsys.New(Reader), store: st}
+	e := &Env{PKIs: p, Sys: sim.NewSystem(Reader), store: st}
 	ts := httptest.NewServer(nil)
 	quiet := slog.New(slog.DiscardHandler)
 	v := &verifier.Verifier{Roots: p.Roots, Revocation: []verify.RevocationChecker{p.CRL}, Logger: quiet}
