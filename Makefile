@@ -8,9 +8,8 @@ BIN      := bin
 VERSION  ?= $(shell . packaging/product.env && echo $$VERSION)
 LDFLAGS  := -X main.Version=$(VERSION)
 CMDS     := mynactl mynasim bookingd mynadesk
-# The Japanese font the app embeds comes from the OS package at build time;
-# it is never committed (IPA Font License, see assets/fonts/README.md).
-FONT_SRC := /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf
+# The Japanese font the app embeds (BIZ UDPGothic, SIL OFL 1.1) comes from
+# the OS package at build time; it is never committed (assets/fonts/README.md).
 export PATH := $(PATH):/usr/local/go/bin
 
 .PHONY: all deps font pcscd build test package package-test vet demo demo-cli demo-app screenshots bench fuzz clean
@@ -20,8 +19,9 @@ all: build
 deps:
 	@bash scripts/deps.sh
 
+# Fails when the font cannot be found: no package is built without it.
 font: deps
-	@test -f assets/fonts/ipaexg.ttf || cp $(FONT_SRC) assets/fonts/
+	@bash scripts/font.sh
 
 pcscd: deps
 	@bash scripts/pcscd.sh
@@ -44,11 +44,11 @@ test: pcscd vet
 
 # Installers in out/package/: the signed Windows MSI and the Linux .deb
 # (the macOS .dmg is built on a Mac: scripts/package.sh mac).
-package:
+package: font
 	@bash scripts/package.sh build
 
 # Build the packages from this checkout and check them; exit 1 on any failure.
-package-test:
+package-test: font
 	@bash scripts/package.sh test
 
 bench: pcscd build

@@ -63,7 +63,25 @@ subst() {
       -e "s|@URL_SCHEME@|$URL_SCHEME|g" \
       -e "s|@UPGRADE_CODE@|$UPGRADE_CODE|g" \
       -e "s|@MACOS_MIN@|$MACOS_MIN|g" \
+      -e "s|@FONT_LICENSE@|$FONT_LICENSE|g" \
+      -e "s|@WIN10_MESSAGE@|$WIN10_MESSAGE|g" \
       "$1"
+}
+
+# The Japanese font every package embeds in mynadesk, and its licence, which
+# every package ships beside the programs (scripts/font.sh copies the font).
+# shellcheck disable=SC2034
+FONT_FILES=(BIZUDPGothic-Regular.ttf BIZUDPGothic-Bold.ttf)
+FONT_LICENSE=BIZUDGothic-OFL.txt
+# The MSI's launch condition message (ASCII: see mynadesk.wxs.in).
+WIN10_MESSAGE="mynadesk requires Windows 10 or later (64-bit)."
+# shellcheck disable=SC2034
+FONT_LICENSE_PATH="$PKG_ROOT/assets/fonts/$FONT_LICENSE"
+
+# need_font fails the build when assets/fonts lacks the font or its licence:
+# without it the app shows no Japanese.
+need_font() {
+  bash "$PKG_ROOT/scripts/font.sh" --check || die "the Japanese font is missing from assets/fonts: run make font (scripts/font.sh)"
 }
 
 # winmain SRCDIR NAME: copies the main package SRCDIR (and any files it

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Entry point for the Makefile's packaging targets.
-#   scripts/package.sh build   make package: installs the tools (apt-get), builds
+#   scripts/package.sh build   make package: installs the tools (apt-get), copies
+#                              the Japanese font (scripts/font.sh; fails without it), builds
 #                              the signed MSI and the .deb into out/package/
 #   scripts/package.sh test    make package-test: the same, then every check
 #                              (packaging/test.sh); exits 1 on any failure
@@ -9,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-build}" in
-  build) bash packaging/deps.sh && bash packaging/build.sh ;;
+  build) bash packaging/deps.sh && bash scripts/font.sh && bash packaging/build.sh ;;
   test) bash packaging/test.sh ;;
   check) bash packaging/test.sh --no-build ;;
   mac) bash packaging/macos/build-app.sh ;;
