@@ -65,4 +65,5 @@ var faultCode = map[Fault]assets.Code{
 	FaultSharingViolation: assets.CodeReaderBusy,
 	FaultNoCard:           assets.CodeNoCard,
 	FaultCancelled:        assets.CodeCancelled,
+	FaultServiceFailed:    assets.CodeServiceFailed,
 }

@@ -5,9 +5,10 @@
 //
 //	0  success
 //	1  an internal or unexpected error
-//	2  usage error (unknown command or flag)
-//	3  reader-level problem: no reader, service not running, no card,
-//	   several cards, reader busy or not found (codes R01–R06)
+//	2  usage error (unknown command or flag; a PIN prompt with no
+//	   terminal to ask on: use --pin-stdin)
+//	3  reader-level problem: no reader, service not running or failing,
+//	   no card, several cards, reader busy or not found (codes R01–R07)
 //	4  card read failure (codes 13100, 13500, 13600, 13601, 13999)
 //	5  PIN problem: wrong shape, wrong PIN, blocked, last try not confirmed (P01–P06)
 //	6  cancelled (C01)

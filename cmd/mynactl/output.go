@@ -56,7 +56,7 @@ func exitStatus(err error, code assets.Code) int {
 	}
 	switch code {
 	case assets.CodeNoReader, assets.CodeNoService, assets.CodeSeveralReaders,
-		assets.CodeNoCard, assets.CodeReaderBusy, assets.CodeReaderMissing:
+		assets.CodeNoCard, assets.CodeReaderBusy, assets.CodeReaderMissing, assets.CodeServiceFailed:
 		return exitReader
 	case assets.CodeCardMoved, assets.CodeNoAnswer, assets.CodeUnsupported,
 		assets.CodeJukiCard, assets.CodeReadOther:
