@@ -87,6 +87,12 @@ type env struct {
 	now            func() time.Time
 	openSystem     func() (card.System, error)
 	pinLine        *lineReader
+	// ctx ends on Ctrl+C; the PIN prompt gives up and restores the
+	// terminal then.
+	ctx context.Context
+	// openConsole opens the terminal for the PIN prompt (nil: the OS's;
+	// replaced in tests).
+	openConsole func() (console, error)
 }
 
 // exitError carries a specific exit status for errors that are not card errors.
@@ -125,7 +131,7 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		usage(stderr)
 		return exitUsage
 	}
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, openSystem: open, now: time.Now, trace: &card.Trace{}}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, openSystem: open, now: time.Now, trace: &card.Trace{}, ctx: ctx}
 	fs := flag.NewFlagSet("mynactl "+cmd.name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.BoolVar(&e.json, "json", false, "print JSON")
