@@ -48,3 +48,7 @@ func (c *ttyConsole) ReadSecret(ctx context.Context) ([]byte, error) {
 	fmt.Fprintln(c.f)
 	return b, err
 }
+
+// consoleIsUnicode is false: a Unix terminal takes the bytes it is given,
+// so --encoding cp932 is for a terminal set to CP932.
+func consoleIsUnicode(*os.File) bool { return false }

@@ -67,3 +67,10 @@ func (c *winConsole) ReadSecret(ctx context.Context) ([]byte, error) {
 	fmt.Fprintln(c.out)
 	return b, err
 }
+
+// consoleIsUnicode reports whether f is a console, which Go writes with
+// WriteConsoleW (UTF-16) whatever the console's code page.
+func consoleIsUnicode(f *os.File) bool {
+	var mode uint32
+	return windows.GetConsoleMode(windows.Handle(f.Fd()), &mode) == nil
+}

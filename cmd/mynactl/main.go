@@ -142,6 +142,7 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.DurationVar(&e.timeout, "timeout", 2*time.Minute, "give up on the card after this long")
 	fs.BoolVar(&e.verbose, "v", false, "log to stderr (no PINs, no personal data)")
 	fs.BoolVar(&e.showTrace, "trace", false, "print the APDU trace to stderr afterwards (PIN data redacted)")
+	fs.String("encoding", envOr("MYNADESK_ENCODING", encodingUTF8), "encoding of what mynactl prints: utf-8 or cp932 (Shift_JIS, for Windows tools that read it)")
 	e.lang = assets.JA
 	if l := assets.Lang(os.Getenv("MYNADESK_LANG")); l == assets.EN {
 		e.lang = l
@@ -178,7 +179,7 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "\ncommon flags: --reader NAME, --json, --pin-stdin, --allow-last-try, --lang ja|en, --timeout D, --trace, -v")
+	fmt.Fprintln(w, "\ncommon flags: --reader NAME, --json, --pin-stdin, --allow-last-try, --lang ja|en, --encoding utf-8|cp932, --timeout D, --trace, -v")
 	fmt.Fprintln(w, "run 'mynactl <command> -h' for a command's flags")
 }
 
@@ -199,9 +200,16 @@ func (e *env) parse(fs *flag.FlagSet, args []string, minPos, maxPos int) ([]stri
 		pos = append(pos, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-	if e.verbose {
-		e.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	enc, err := parseEncoding(fs.Lookup("encoding").Value.String())
+	if err != nil {
+		return nil, usageErr("%v", err)
 	}
+	e.stdout, e.stderr = withEncoding(e.stdout, enc), withEncoding(e.stderr, enc)
+	level := slog.LevelWarn
+	if e.verbose {
+		level = slog.LevelDebug
+	}
+	e.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	if l := assets.Lang(strings.ToLower(fs.Lookup("lang").Value.String())); l == assets.EN || l == assets.JA {
 		e.lang = l
 	} else {

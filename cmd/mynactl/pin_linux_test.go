@@ -18,6 +18,10 @@ import (
 	"github.com/mynadesk/mynadesk/card"
 )
 
+func init() {
+	noConsoles["not a terminal"] = func() (console, error) { return openTTY("/dev/null") }
+}
+
 // pty is a pseudo-terminal: the test types on master, mynactl's prompt
 // opens slave as it opens /dev/tty.
 type pty struct {

@@ -33,16 +33,19 @@ func TestPinStdinTrimsTrailingBlanks(t *testing.T) {
 	}
 }
 
+// noConsoles are ways of having no terminal; pin_linux_test.go adds the
+// real /dev/tty code on a file that is no terminal.
+var noConsoles = map[string]func() (console, error){
+	"no console": func() (console, error) {
+		return nil, fmt.Errorf("%w (open /dev/tty: no such device or address)", errNoConsole)
+	},
+}
+
 // With no terminal (a service, a scheduled task, a pipe with no console)
 // the prompt is a usage error with the --pin-stdin hint, not card code
 // 13999.
 func TestPromptWithoutTerminalIsUsageError(t *testing.T) {
-	for name, open := range map[string]func() (console, error){
-		"no console": func() (console, error) {
-			return nil, fmt.Errorf("%w (open /dev/tty: no such device or address)", errNoConsole)
-		},
-		"not a terminal": func() (console, error) { return openTTY("/dev/null") },
-	} {
+	for name, open := range noConsoles {
 		t.Run(name, func(t *testing.T) {
 			var stderr bytes.Buffer
 			e := &env{stderr: &stderr, lang: assets.JA, openConsole: open}
