@@ -193,7 +193,7 @@ PY
   up="$tmp/upgrade"
   mkdir -p "$up"
   next="$VERSION_MAJOR.$VERSION_MINOR.$((VERSION_PATCH + 1))"
-  cp "$PKG_OUT/windows/msi/"*.exe "$PKG_OUT/windows/msi/mynadesk.ico" "$up/" 2>/dev/null
+  cp "$PKG_OUT/windows/msi/"*.exe "$PKG_OUT/windows/msi/mynadesk.ico" "$PKG_OUT/windows/msi/$FONT_LICENSE" "$up/" 2>/dev/null
   if MYNADESK_VERSION="$next" bash "$PKG_DIR/windows/wxs.sh" >"$up/mynadesk.wxs" &&
     (cd "$up" && wixl -a x64 -o next.msi mynadesk.wxs >/dev/null 2>&1); then
     nprop="$(msiinfo export "$up/next.msi" Property | tr -d '\r')"
