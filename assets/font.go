@@ -51,17 +51,20 @@ var systemFonts = map[string][]string{
 }
 
 // JapaneseFont returns a regular Japanese font that Fyne can load and where
-// it came from: the embedded one ("embedded:BIZUDPGothic-Regular.ttf"), else
-// the file named by MYNADESK_FONT, else the first system font found on disk.
+// it came from: the file named by MYNADESK_FONT (an explicit choice, e.g. a
+// Windows .ttc to try), else the embedded one
+// ("embedded:BIZUDPGothic-Regular.ttf"), else the first system font found
+// on disk.
 // Every candidate is parsed first (a collection gives up its Japanese gothic
 // regular face as a standalone font); one that does not parse is skipped
 // with a log line. ok is false when none is usable and the caller keeps its
 // default.
 func JapaneseFont() (data []byte, from string, ok bool) {
-	cands := []fontSource{{from: "embedded:" + BundledFontName, read: embedded(BundledFontName)}}
+	var cands []fontSource
 	if p := os.Getenv("MYNADESK_FONT"); p != "" {
 		cands = append(cands, fileSource(p))
 	}
+	cands = append(cands, fontSource{from: "embedded:" + BundledFontName, read: embedded(BundledFontName)})
 	for _, p := range systemFonts[runtime.GOOS] {
 		cands = append(cands, fileSource(p))
 	}

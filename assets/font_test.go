@@ -190,3 +190,24 @@ func TestEmbeddedFontIsUsable(t *testing.T) {
 		}
 	}
 }
+
+// MYNADESK_FONT names a font to use instead of the embedded one: here a
+// collection, as C:\Windows\Fonts holds them.
+func TestFontFromEnvironmentCollection(t *testing.T) {
+	reg, bold := testFont(t, BundledFontName), testFont(t, BundledBoldFontName)
+	p := filepath.Join(t.TempDir(), "YuGothM.ttc")
+	os.WriteFile(p, makeTTC(t, bold, reg), 0o644)
+	t.Setenv("MYNADESK_FONT", p)
+	out, from, ok := JapaneseFont()
+	if !ok || !strings.HasPrefix(from, p+"#1:") {
+		t.Fatalf("from %q ok %v", from, ok)
+	}
+	if _, err := gofont.ParseTTF(bytes.NewReader(out)); err != nil {
+		t.Fatal(err)
+	}
+	// A broken one is skipped for the next candidate.
+	os.WriteFile(p, reg[:1000], 0o644)
+	if _, from, ok := JapaneseFont(); ok && strings.HasPrefix(from, p) {
+		t.Fatalf("a broken MYNADESK_FONT used: %q", from)
+	}
+}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
@@ -25,7 +26,7 @@ func NewTheme(kiosk bool) *Theme {
 	t := &Theme{Theme: theme.DefaultTheme(), Kiosk: kiosk, FontFrom: "fyne default"}
 	if data, from, ok := assets.JapaneseFont(); ok {
 		t.font, t.FontFrom = fyne.NewStaticResource("japanese-font", data), from
-		if b, _, ok := assets.JapaneseBoldFont(); ok {
+		if b, _, ok := assets.JapaneseBoldFont(); ok && strings.HasPrefix(from, "embedded:") {
 			t.bold = fyne.NewStaticResource("japanese-font-bold", b)
 		}
 	}
