@@ -64,7 +64,7 @@ subst() {
       -e "s|@UPGRADE_CODE@|$UPGRADE_CODE|g" \
       -e "s|@MACOS_MIN@|$MACOS_MIN|g" \
       -e "s|@FONT_LICENSE@|$FONT_LICENSE|g" \
-      -e "s|@WIN10_MESSAGE@|$WIN10_MESSAGE|g" \
+      -e "s|@WIN10_PLACEHOLDER@|$WIN10_PLACEHOLDER|g" \
       "$1"
 }
 
@@ -73,8 +73,14 @@ subst() {
 # shellcheck disable=SC2034
 FONT_FILES=(BIZUDPGothic-Regular.ttf BIZUDPGothic-Bold.ttf)
 FONT_LICENSE=BIZUDGothic-OFL.txt
-# The MSI's launch condition message (ASCII: see mynadesk.wxs.in).
-WIN10_MESSAGE="mynadesk requires Windows 10 or later (64-bit)."
+# The MSI's launch condition message. wixl cannot write Japanese into a
+# table, so the .wxs carries WIN10_PLACEHOLDER (ASCII, long enough for the
+# message in CP932) and packaging/msitext puts the message in its place
+# (windows/build.sh, before signing).
+# shellcheck disable=SC2034
+WIN10_MESSAGE="mynadesk は Windows 10 以降(64 ビット版)で動きます。Windows を更新してからインストールしてください。 / mynadesk requires Windows 10 or later (64-bit)."
+# shellcheck disable=SC2034
+WIN10_PLACEHOLDER="MYNADESK_WIN10_MESSAGE_$(printf '%0200d' 0 | tr 0 x)"
 # shellcheck disable=SC2034
 FONT_LICENSE_PATH="$PKG_ROOT/assets/fonts/$FONT_LICENSE"
 

@@ -27,8 +27,8 @@ has() {
 }
 
 # re_escape TEXT: TEXT as an extended regular expression matching itself.
-# shellcheck disable=SC2016
-re_escape() { sed 's/[][\.*^$()+?{}|/]/\\&/g' <<<"$1"; }
+# shellcheck disable=SC2016,SC2001
+re_escape() { sed 's/[][\.*^$()+?{}|]/\\&/g' <<<"$1"; }
 # has_font NAME FILE: PASS if FILE holds the bytes of every embedded font
 # (a slice from the middle of each .ttf), so the app shows Japanese.
 has_font() {
@@ -135,7 +135,8 @@ else
   has "Windows: MajorUpgrade removes the earlier version (RemoveExistingProducts)" "$seq_t" $'^RemoveExistingProducts\t'
   lc_t="$(ex LaunchCondition)" as_t="$(ex AppSearch)" rl_t="$(ex RegLocator)"
   has "Windows: launch condition Windows 10 or later (LaunchCondition: Installed OR WINMAJORVERSION >= \"#10\")" "$lc_t" \
-    $'^Installed OR WINMAJORVERSION >= "#10"\t'"$(re_escape "$WIN10_MESSAGE")"'$'
+    $'^Installed OR WINMAJORVERSION >= "#10"\t'"$(re_escape "$WIN10_MESSAGE")"' *$'
+  has "Windows: the database codepage is 932 (the Japanese message reads back)" "$(ex _ForceCodepage)" $'^932\t_ForceCodepage$'
   has "Windows: WINMAJORVERSION from the registry (AppSearch)" "$as_t" $'^WINMAJORVERSION\tWinMajorVersion$'
   # Type 18 = raw value (2) read from the 64-bit view (16).
   has "Windows: …\\Windows NT\\CurrentVersion CurrentMajorVersionNumber, raw, 64-bit (RegLocator)" "$rl_t" \

@@ -53,6 +53,8 @@ bash "$PKG_DIR/windows/sign.sh" "$stage/mynadesk.exe" "$stage/mynactl.exe"
 log "MSI (wixl)"
 bash "$PKG_DIR/windows/wxs.sh" >"$stage/mynadesk.wxs"
 (cd "$stage" && wixl -a x64 -o "$msi" mynadesk.wxs)
+# The Japanese launch-condition message, which wixl cannot write.
+go run ./packaging/msitext "$msi" "$WIN10_PLACEHOLDER" "$WIN10_MESSAGE"
 bash "$PKG_DIR/windows/sign.sh" "$msi"
 cp "$stage/mynadesk.exe" "$stage/mynactl.exe" "$win/"
 log "built $msi"
