@@ -9,9 +9,8 @@ BIN      := bin
 VERSION  ?= $(shell . packaging/product.env && echo $$VERSION)
 LDFLAGS  := -X main.Version=$(VERSION)
 CMDS     := mynactl mynasim bookingd mynadesk
-# The Japanese font the app embeds comes from the OS package at build time;
-# it is never committed (IPA Font License, see assets/fonts/README.md).
-FONT_SRC := /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf
+# The Japanese font the app embeds (BIZ UDPGothic, SIL OFL 1.1) comes from
+# the OS package at build time; it is never committed (assets/fonts/README.md).
 export PATH := $(PATH):/usr/local/go/bin
 
 .PHONY: all deps font pcscd build test package package-test vet demo demo-cli demo-app screenshots bench fuzz clean
@@ -23,12 +22,11 @@ all: build
 deps:
 	@bash packaging/deps.sh
 
-# Copies the OS's IPAex Gothic (make deps installs fonts-ipaexfont-gothic)
-# into assets/fonts/ when it is there; without it the app falls back to a
-# system Japanese font.
+# Copies the Japanese font the app embeds (BIZ UDPGothic, make deps installs
+# fonts-morisawa-bizud-gothic) into assets/fonts/; fails without it: no
+# program or package is built without the font.
 font:
-	@test -f assets/fonts/ipaexg.ttf || { test -f $(FONT_SRC) && cp $(FONT_SRC) assets/fonts/; } || \
-		echo "font: $(FONT_SRC) not found (make deps installs it); building without an embedded Japanese font"
+	@bash scripts/font.sh
 
 pcscd:
 	@bash scripts/pcscd.sh
@@ -51,11 +49,11 @@ test: deps pcscd vet
 
 # Installers in out/package/: the signed Windows MSI and the Linux .deb
 # (the macOS .dmg is built on a Mac: scripts/package.sh mac).
-package: deps
+package: deps font
 	@bash scripts/package.sh build
 
 # Build the packages from this checkout and check them; exit 1 on any failure.
-package-test: deps
+package-test: deps font
 	@bash scripts/package.sh test
 
 bench: deps pcscd build

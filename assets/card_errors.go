@@ -12,6 +12,7 @@ const (
 	CodeNoCard         Code = "R04"   // reader present, no card
 	CodeReaderBusy     Code = "R05"   // another application holds the card
 	CodeReaderMissing  Code = "R06"   // the reader named in the settings is not connected
+	CodeServiceFailed  Code = "R07"   // the smart-card service refused or failed the call
 	CodeCancelled      Code = "C01"   // the resident cancelled
 	CodePINFormat      Code = "P01"   // PIN of the wrong shape: refused, no try used
 	CodePINWrong       Code = "P02"   // wrong PIN, tries left
@@ -65,11 +66,15 @@ func init() {
 		Entry{Code: CodeNoReader,
 			Title:    Text{"カードリーダーが見つかりません", "No card reader found"},
 			Message:  Text{"ICカードリーダーがパソコンに接続されていません。", "No IC card reader is connected to this computer."},
-			Remedies: []Text{{"カードリーダーをUSBポートに接続してください。接続している場合は抜き差ししてください。", "Connect the reader to a USB port. If it is connected, unplug it and plug it in again."}, {"カードリーダーのドライバーがインストールされているか確かめてください。", "Check that the reader's driver is installed."}}},
+			Remedies: []Text{{"カードリーダーをパソコンに接続してください。接続している場合は、USBケーブルを抜き差ししてください。", "Connect the card reader to the computer. If it is connected, unplug its USB cable and plug it in again."}, {"カードリーダーのドライバーがインストールされているか確かめてください。", "Check that the reader's driver is installed."}}},
 		Entry{Code: CodeNoService,
 			Title:    Text{"スマートカードサービスが動いていません", "The smart card service is not running"},
 			Message:  Text{"カードリーダーを使うためのサービス(Windows: Smart Card / SCardSvr、Linux: pcscd)が起動していません。", "The service that drives card readers (Windows: Smart Card / SCardSvr, Linux: pcscd) is not running."},
 			Remedies: []Text{{"パソコンを再起動してください。解決しない場合は管理者にサービスの起動を依頼してください。", "Restart the computer. If that does not help, ask an administrator to start the service."}, reportRemedy}, Report: true},
+		Entry{Code: CodeServiceFailed,
+			Title:    Text{"スマートカードサービスに接続できません", "Cannot use the smart card service"},
+			Message:  Text{"カードリーダーを使うためのサービス(Windows: Smart Card / SCardSvr、Linux: pcscd)が応答しないか、このアプリの利用を受け付けませんでした。", "The service that drives card readers (Windows: Smart Card / SCardSvr, Linux: pcscd) did not answer, or refused this application."},
+			Remedies: []Text{{"カードリーダーを抜き差ししてから、もう一度お試しください。", "Unplug the card reader, plug it in again and retry."}, {"リモートデスクトップで接続している場合は、カードリーダーをつないだパソコンで直接操作してください。", "If you are using Remote Desktop, use the computer the reader is connected to directly."}, {"解決しない場合は、パソコンを再起動してください。", "If that does not help, restart the computer."}, reportRemedy}, Report: true},
 		Entry{Code: CodeSeveralReaders,
 			Title:    Text{"カードが置かれたカードリーダーが複数あります", "Several readers hold a card"},
 			Message:  Text{"どのカードリーダーのカードを読み取るか選んでください。", "Choose which reader's card to read."},

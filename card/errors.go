@@ -127,13 +127,14 @@ const (
 	FaultSharingViolation       // another application holds the card exclusively
 	FaultNoCard                 // the reader holds no card
 	FaultCancelled              // the wait was cancelled
+	FaultServiceFailed          // the smart-card service runs but refused or failed the call
 )
 
 var faultNames = map[Fault]string{
 	FaultOther: "other", FaultCardRemoved: "card removed", FaultCardReset: "card reset",
 	FaultTimeout: "timeout", FaultUnresponsive: "card unresponsive", FaultNoReaders: "no readers",
 	FaultNoService: "service not running", FaultSharingViolation: "sharing violation",
-	FaultNoCard: "no card", FaultCancelled: "cancelled",
+	FaultNoCard: "no card", FaultCancelled: "cancelled", FaultServiceFailed: "smart-card service failed",
 }
 
 func (f Fault) String() string { return faultNames[f] }

@@ -63,7 +63,31 @@ subst() {
       -e "s|@URL_SCHEME@|$URL_SCHEME|g" \
       -e "s|@UPGRADE_CODE@|$UPGRADE_CODE|g" \
       -e "s|@MACOS_MIN@|$MACOS_MIN|g" \
+      -e "s|@FONT_LICENSE@|$FONT_LICENSE|g" \
+      -e "s|@WIN10_PLACEHOLDER@|$WIN10_PLACEHOLDER|g" \
       "$1"
+}
+
+# The Japanese font every package embeds in mynadesk, and its licence, which
+# every package ships beside the programs (scripts/font.sh copies the font).
+# shellcheck disable=SC2034
+FONT_FILES=(BIZUDPGothic-Regular.ttf BIZUDPGothic-Bold.ttf)
+FONT_LICENSE=BIZUDGothic-OFL.txt
+# The MSI's launch condition message. wixl cannot write Japanese into a
+# table, so the .wxs carries WIN10_PLACEHOLDER (ASCII, long enough for the
+# message in CP932) and packaging/msitext puts the message in its place
+# (windows/build.sh, before signing).
+# shellcheck disable=SC2034
+WIN10_MESSAGE="mynadesk は Windows 10 以降(64 ビット版)で動きます。Windows を更新してからインストールしてください。 / mynadesk requires Windows 10 or later (64-bit)."
+# shellcheck disable=SC2034
+WIN10_PLACEHOLDER="MYNADESK_WIN10_MESSAGE_$(printf '%0200d' 0 | tr 0 x)"
+# shellcheck disable=SC2034
+FONT_LICENSE_PATH="$PKG_ROOT/assets/fonts/$FONT_LICENSE"
+
+# need_font fails the build when assets/fonts lacks the font or its licence:
+# without it the app shows no Japanese.
+need_font() {
+  bash "$PKG_ROOT/scripts/font.sh" --check || die "the Japanese font is missing from assets/fonts: run make font (scripts/font.sh)"
 }
 
 # winmain SRCDIR NAME: copies the main package SRCDIR (and any files it

@@ -26,17 +26,48 @@ has() {
   if grep -Eq -- "$3" <<<"$2"; then ok "$1"; else bad "$1" "no line matches: $3"; fi
 }
 
+# re_escape TEXT: TEXT as an extended regular expression matching itself.
+# shellcheck disable=SC2016,SC2001
+re_escape() { sed 's/[][\.*^$()+?{}|]/\\&/g' <<<"$1"; }
+# has_font NAME FILE: PASS if FILE holds the bytes of every embedded font
+# (a slice from the middle of each .ttf), so the app shows Japanese.
+has_font() {
+  local out
+  if out="$(python3 - "$2" "${FONT_FILES[@]/#/assets/fonts/}" <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+for f in sys.argv[2:]:
+    b = open(f, "rb").read()
+    if len(b) < 4096 or data.find(b[len(b) // 2:len(b) // 2 + 256]) < 0:
+        print("not embedded:", f)
+PY
+)" && [ -z "$out" ]; then ok "$1"; else bad "$1" "$out"; fi
+}
+
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 t0=$SECONDS
 
 if [ $build = 1 ]; then
   bash "$PKG_DIR/deps.sh" || exit 1
+  bash scripts/font.sh || exit 1
   # Build output is shown as it comes (the Windows GUI build is long).
   if bash "$PKG_DIR/build.sh" windows; then ok "build: Windows MSI (packaging/windows/build.sh)"; else bad "build: Windows MSI (packaging/windows/build.sh)"; fi
   if bash "$PKG_DIR/build.sh" linux; then ok "build: Linux .deb (packaging/linux/build.sh)"; else bad "build: Linux .deb (packaging/linux/build.sh)"; fi
 fi
 tb=$SECONDS
+
+echo "--- font"
+check "font: assets/fonts has ${FONT_FILES[*]} and $FONT_LICENSE (scripts/font.sh --check)" bash scripts/font.sh --check
+# Without the font the check fails loudly (so no package is built without it).
+mkdir -p "$tmp/nofont/scripts" "$tmp/nofont/assets/fonts"
+cp scripts/font.sh "$tmp/nofont/scripts/"
+cp "$FONT_LICENSE_PATH" "$tmp/nofont/assets/fonts/"
+if out="$(bash "$tmp/nofont/scripts/font.sh" --check 2>&1)"; then
+  bad "font: the build stops when assets/fonts has no font" "font.sh --check passed on an empty assets/fonts"
+else
+  has "font: the build stops when assets/fonts has no font" "$out" 'is missing: the app would show no Japanese'
+fi
 
 echo "--- scripts"
 mapfile -t scripts < <(find packaging scripts -name '*.sh' \( -path 'packaging/*' -o -name 'package*.sh' \) | sort)
@@ -102,6 +133,17 @@ else
   has "Windows: Manufacturer from product.env" "$prop_t" $'^Manufacturer\t'"$MANUFACTURER"'$'
   has "Windows: MajorUpgrade finds earlier versions (Upgrade table)" "$up_t" $'^\\{'"$UPGRADE_CODE"$'\\}\t\t'"${VERSION//./\\.}"$'\t'
   has "Windows: MajorUpgrade removes the earlier version (RemoveExistingProducts)" "$seq_t" $'^RemoveExistingProducts\t'
+  lc_t="$(ex LaunchCondition)" as_t="$(ex AppSearch)" rl_t="$(ex RegLocator)"
+  has "Windows: launch condition Windows 10 or later (LaunchCondition: Installed OR WINMAJORVERSION >= \"#10\")" "$lc_t" \
+    $'^Installed OR WINMAJORVERSION >= "#10"\t'"$(re_escape "$WIN10_MESSAGE")"' *$'
+  has "Windows: the database codepage is 932 (the Japanese message reads back)" "$(ex _ForceCodepage)" $'^932\t_ForceCodepage$'
+  has "Windows: WINMAJORVERSION from the registry (AppSearch)" "$as_t" $'^WINMAJORVERSION\tWinMajorVersion$'
+  # Type 18 = raw value (2) read from the 64-bit view (16).
+  has "Windows: …\\Windows NT\\CurrentVersion CurrentMajorVersionNumber, raw, 64-bit (RegLocator)" "$rl_t" \
+    $'^WinMajorVersion\t2\tSOFTWARE\\\\Microsoft\\\\Windows NT\\\\CurrentVersion\tCurrentMajorVersionNumber\t18$'
+  has "Windows: AppSearch runs before LaunchConditions" "$(ex InstallExecuteSequence | awk -F'\t' '$1=="AppSearch"||$1=="LaunchConditions"{print $1, $3}' | sort -k2 -n | tr '\n' ' ')" \
+    '^AppSearch [0-9]+ LaunchConditions [0-9]+ $'
+  has "Windows: File table has the font licence $FONT_LICENSE" "$file_t" $'^FontLicense\tFontLicense\t([^\t]*\\|)?'"${FONT_LICENSE//./\\.}"$'\t'
   ca_t="$(ex CustomAction | tail -n +4)"
   if grep -vq 'WIX_\|^$' <<<"$ca_t"; then bad "Windows: no custom actions (clean uninstall)" "$ca_t"; else ok "Windows: no custom actions (uninstall removes exactly what was installed)"; fi
 
@@ -133,7 +175,14 @@ PY
 )"
     if [ -z "$res" ]; then ok "Windows: $exe.exe has version info ($VERSION, copyright)"; else bad "Windows: $exe.exe version info" "$res"; fi
   done
+  f="$(find "$tmp/msi" -name "$FONT_LICENSE" | head -1)"
+  if [ -n "$f" ] && cmp -s "$f" "$FONT_LICENSE_PATH"; then
+    ok "Windows: the MSI installs the font licence ($FONT_LICENSE, into INSTALLDIR)"
+  else
+    bad "Windows: the MSI installs the font licence ($FONT_LICENSE, into INSTALLDIR)"
+  fi
   f="$(find "$tmp/msi" -name mynadesk.exe | head -1)"
+  [ -z "$f" ] || has_font "Windows: mynadesk.exe embeds the Japanese font (${FONT_FILES[*]})" "$f"
   [ -z "$f" ] || has "Windows: mynadesk.exe is a GUI program (no console window)" \
     "$(x86_64-w64-mingw32-objdump -p "$f" 2>&1)" 'Subsystem[[:space:]]+0*2[[:space:]]'
   f="$(find "$tmp/msi" -name mynactl.exe | head -1)"
@@ -145,7 +194,7 @@ PY
   up="$tmp/upgrade"
   mkdir -p "$up"
   next="$VERSION_MAJOR.$VERSION_MINOR.$((VERSION_PATCH + 1))"
-  cp "$PKG_OUT/windows/msi/"*.exe "$PKG_OUT/windows/msi/mynadesk.ico" "$up/" 2>/dev/null
+  cp "$PKG_OUT/windows/msi/"*.exe "$PKG_OUT/windows/msi/mynadesk.ico" "$PKG_OUT/windows/msi/$FONT_LICENSE" "$up/" 2>/dev/null
   if MYNADESK_VERSION="$next" bash "$PKG_DIR/windows/wxs.sh" >"$up/mynadesk.wxs" &&
     (cd "$up" && wixl -a x64 -o next.msi mynadesk.wxs >/dev/null 2>&1); then
     nprop="$(msiinfo export "$up/next.msi" Property | tr -d '\r')"
@@ -190,6 +239,7 @@ else
     grep -q "\\./usr/share/icons/hicolor/${s}x${s}/apps/$PRODUCT_NAME.png$" <<<"$list" && n=$((n + 1))
   done
   if [ $n = 9 ]; then ok "Linux: hicolor icons 16…512"; else bad "Linux: hicolor icons 16…512" "$n of 9 sizes"; fi
+  has "Linux: ships the font licence /usr/share/doc/$PRODUCT_NAME/$FONT_LICENSE" "$list" "\\./usr/share/doc/$PRODUCT_NAME/${FONT_LICENSE//./\\.}\$"
   has "Linux: files owned by root" "$list" '^-rwxr-xr-x root/root .* \./usr/bin/mynactl$'
 
   # Install into an empty root with dpkg itself, run it, remove it.
@@ -202,6 +252,8 @@ else
   else
     bad "Linux: dpkg --root installs it into a fresh folder" "$out"
   fi
+  [ ! -s "$r/usr/bin/mynadesk" ] || has_font "Linux: mynadesk embeds the Japanese font (${FONT_FILES[*]})" "$r/usr/bin/mynadesk"
+  if cmp -s "$r/usr/share/doc/$PRODUCT_NAME/$FONT_LICENSE" "$FONT_LICENSE_PATH"; then ok "Linux: the font licence installs"; else bad "Linux: the font licence installs"; fi
   desk="$r/usr/share/applications/$PRODUCT_NAME.desktop"
   if [ -s "$desk" ]; then
     check "Linux: desktop-file-validate" desktop-file-validate "$desk"

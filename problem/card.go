@@ -61,6 +61,7 @@ var faultCode = map[card.Fault]assets.Code{
 	card.FaultNoReaders:        assets.CodeNoReader,
 	card.FaultNoService:        assets.CodeNoService,
 	card.FaultSharingViolation: assets.CodeReaderBusy,
+	card.FaultServiceFailed:    assets.CodeServiceFailed,
 	card.FaultNoCard:           assets.CodeNoCard,
 	card.FaultCancelled:        assets.CodeCancelled,
 }

@@ -29,7 +29,7 @@ func ExitStatus(code assets.Code) int {
 	case "":
 		return ExitOK
 	case assets.CodeNoReader, assets.CodeNoService, assets.CodeSeveralReaders,
-		assets.CodeNoCard, assets.CodeReaderBusy, assets.CodeReaderMissing:
+		assets.CodeNoCard, assets.CodeReaderBusy, assets.CodeReaderMissing, assets.CodeServiceFailed:
 		return ExitReader
 	case assets.CodeCardMoved, assets.CodeNoAnswer, assets.CodeUnsupported,
 		assets.CodeJukiCard, assets.CodeReadOther:

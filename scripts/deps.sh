@@ -3,7 +3,7 @@
 # what is already there. Runs apt-get as root (directly, or through sudo).
 set -euo pipefail
 pkgs=(pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools
-      libgl1-mesa-dev xorg-dev xvfb imagemagick fonts-ipaexfont-gothic
+      libgl1-mesa-dev xorg-dev xvfb imagemagick fonts-morisawa-bizud-gothic fonts-ipaexfont-gothic
       openssl gcc pkg-config ca-certificates
       postgresql chromium fonts-ipafont-gothic)
 pkgs+=("$@")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Entry point for the Makefile's packaging targets.
-#   scripts/package.sh build   make package: builds the signed MSI and the .deb
+#   scripts/package.sh build   make package: copies the Japanese font (scripts/font.sh;
+#                              fails without it), builds the signed MSI and the .deb
 #                              into out/package/ (make deps installs the tools)
 #   scripts/package.sh test    make package-test: the same, then every check
 #                              (packaging/test.sh); exits 1 on any failure
@@ -9,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-build}" in
-  build) bash packaging/build.sh ;;
+  build) bash scripts/font.sh && bash packaging/build.sh ;;
   test) bash packaging/test.sh ;;
   check) bash packaging/test.sh --no-build ;;
   mac) bash packaging/macos/build-app.sh ;;

@@ -5,14 +5,11 @@
 #
 # Needs: Xvfb, ImageMagick (import), the GL/X11 dev packages for the build.
 # The Japanese font must be in assets/fonts (see assets/fonts/README.md);
-# this script copies it from the OS package when it is missing.
+# scripts/font.sh copies it from the OS package when it is missing.
 set -eu
 cd "$(dirname "$0")/.."
 out=${1:-out/screenshots}
-font=/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf
-if [ ! -f assets/fonts/ipaexg.ttf ] && [ -f "$font" ]; then
-	cp "$font" assets/fonts/
-fi
+bash scripts/font.sh
 mkdir -p "$out" bin
 rm -f "$out"/*.png
 go build -o bin/mynadesk-shots ./ui/internal/shots

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
@@ -14,6 +15,7 @@ import (
 type Theme struct {
 	fyne.Theme
 	font  fyne.Resource // nil keeps Fyne's font
+	bold  fyne.Resource // nil: bold text uses font
 	Kiosk bool
 	// FontFrom says where the font came from, for diagnostics.
 	FontFrom string
@@ -24,6 +26,9 @@ func NewTheme(kiosk bool) *Theme {
 	t := &Theme{Theme: theme.DefaultTheme(), Kiosk: kiosk, FontFrom: "fyne default"}
 	if data, from, ok := assets.JapaneseFont(); ok {
 		t.font, t.FontFrom = fyne.NewStaticResource("japanese-font", data), from
+		if b, _, ok := assets.JapaneseBoldFont(); ok && strings.HasPrefix(from, "embedded:") {
+			t.bold = fyne.NewStaticResource("japanese-font-bold", b)
+		}
 	}
 	return t
 }
@@ -33,6 +38,9 @@ func NewTheme(kiosk bool) *Theme {
 func (t *Theme) Font(s fyne.TextStyle) fyne.Resource {
 	if t.font == nil || s.Monospace || s.Symbol {
 		return t.Theme.Font(s)
+	}
+	if s.Bold && t.bold != nil {
+		return t.bold
 	}
 	return t.font
 }

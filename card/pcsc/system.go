@@ -34,11 +34,13 @@ type System struct {
 }
 
 // Open establishes a context with the PC/SC service. A service that is not
-// running is reported as card.FaultNoService.
+// running is reported as card.FaultNoService, except on Windows, where it
+// means no reader is connected (card.FaultNoReaders: Windows starts the
+// service when one is). Any other failure is card.FaultServiceFailed.
 func Open() (*System, error) {
 	c, err := scard.EstablishContext()
 	if err != nil {
-		return nil, classify("connect to the smart-card service", "", err)
+		return nil, classifyService("connect to the smart-card service", err)
 	}
 	return &System{ctx: c}, nil
 }
@@ -96,7 +98,7 @@ func (s *System) listReaders() ([]string, error) {
 	if errors.Is(err, scard.ErrNoReadersAvailable) {
 		return nil, nil
 	}
-	return names, classify("list readers", "", err)
+	return names, classifyService("list readers", err)
 }
 
 // Readers lists the readers and the state of each.
@@ -118,7 +120,7 @@ func (s *System) Readers(ctx context.Context) ([]card.ReaderState, error) {
 		if errors.Is(err, scard.ErrUnknownReader) || errors.Is(err, scard.ErrReaderUnavailable) {
 			return nil, nil // a reader went away between the two calls; the caller waits again
 		}
-		return nil, classify("read reader state", "", err)
+		return nil, classifyService("read reader state", err)
 	}
 	out := make([]card.ReaderState, len(rs))
 	for i, r := range rs {
@@ -183,7 +185,7 @@ func (s *System) block(ctx context.Context, known []card.ReaderState) error {
 		errors.Is(err, scard.ErrUnknownReader), errors.Is(err, scard.ErrReaderUnavailable):
 		return nil // the caller re-reads the readers
 	}
-	return classify("wait for reader change", "", err)
+	return classifyService("wait for reader change", err)
 }
 
 // Connect opens the card in reader in shared mode, so other applications may

@@ -5,9 +5,10 @@
 //
 //	0  success
 //	1  an internal or unexpected error
-//	2  usage error (unknown command or flag)
-//	3  reader-level problem: no reader, service not running, no card,
-//	   several cards, reader busy or not found (codes R01–R06)
+//	2  usage error (unknown command or flag; a PIN prompt with no
+//	   terminal to ask on: use --pin-stdin)
+//	3  reader-level problem: no reader, service not running or failing,
+//	   no card, several cards, reader busy or not found (codes R01–R07)
 //	4  card read failure (codes 13100, 13500, 13600, 13601, 13999)
 //	5  PIN problem: wrong shape, wrong PIN, blocked, last try not confirmed (P01–P06)
 //	6  cancelled (C01)
@@ -85,11 +86,14 @@ type options struct {
 	Reader  string        `config:"reader" usage:"use this reader (default: the one with a card)"`
 	Lang    assets.Lang   `config:"lang" usage:"language of messages: ja or en"`
 	Timeout time.Duration `config:"timeout" usage:"give up on the card after this long"`
+	// Encoding is how mynactl writes: utf-8, or cp932 for Windows tools
+	// that read Shift_JIS.
+	Encoding string `config:"encoding" usage:"encoding of what mynactl prints: utf-8 or cp932 (Shift_JIS, for Windows tools that read it)"`
 	// Service is the booking service for a typed code (submit only).
 	Service string `config:"service" flag:"-"`
 }
 
-var defaultOptions = options{Lang: assets.JA, Timeout: 2 * time.Minute}
+var defaultOptions = options{Lang: assets.JA, Timeout: 2 * time.Minute, Encoding: encodingUTF8}
 
 // env is what a command may use: the streams, the common flags and the way
 // to reach the PC/SC service (replaced in tests).
@@ -110,6 +114,12 @@ type env struct {
 	openSystem     func() (card.System, error)
 	pinLine        *lineReader
 	config         options
+	// ctx ends on Ctrl+C; the PIN prompt gives up and restores the
+	// terminal then.
+	ctx context.Context
+	// openConsole opens the terminal for the PIN prompt (nil: the OS's;
+	// replaced in tests).
+	openConsole func() (console, error)
 }
 
 // exitError carries a specific exit status for errors that are not card errors.
@@ -148,7 +158,7 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		usage(stderr)
 		return exitUsage
 	}
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, openSystem: open, now: time.Now, trace: &card.Trace{},
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, openSystem: open, now: time.Now, trace: &card.Trace{}, ctx: ctx,
 		config: defaultOptions}
 	fs := config.NewFlagSet("mynactl " + cmd.name)
 	fs.SetOutput(stderr)
@@ -189,7 +199,7 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "\ncommon flags: --reader NAME, --json, --pin-stdin, --allow-last-try, --lang ja|en, --timeout D, --trace, -v")
+	fmt.Fprintln(w, "\ncommon flags: --reader NAME, --json, --pin-stdin, --allow-last-try, --lang ja|en, --encoding utf-8|cp932, --timeout D, --trace, -v")
 	fmt.Fprintln(w, "run 'mynactl <command> -h' for a command's flags")
 }
 
@@ -207,9 +217,16 @@ func (e *env) parse(fs *pflag.FlagSet, args []string, minPos, maxPos int) ([]str
 		return nil, &exitCodeError{code: exitUsage, err: err}
 	}
 	e.reader, e.timeout = e.config.Reader, e.config.Timeout
-	if e.verbose {
-		e.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	enc, err := parseEncoding(e.config.Encoding)
+	if err != nil {
+		return nil, usageErr("%v", err)
 	}
+	e.stdout, e.stderr = withEncoding(e.stdout, enc), withEncoding(e.stderr, enc)
+	level := slog.LevelWarn
+	if e.verbose {
+		level = slog.LevelDebug
+	}
+	e.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	if l := assets.Lang(strings.ToLower(string(e.config.Lang))); l == assets.EN || l == assets.JA {
 		e.lang = l
 	} else {

@@ -3,12 +3,11 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
-
-	"golang.org/x/term"
 
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/card"
@@ -26,16 +25,24 @@ func (e *lastTryError) Error() string {
 // prompts in one run read consecutive lines.
 type lineReader struct{ r *bufio.Reader }
 
+// next returns the next line without its trailing spaces, tabs, CR and LF:
+// cmd.exe's `echo 1234 | mynactl …` sends "1234 \r\n".
 func (l *lineReader) next() ([]byte, error) {
 	line, err := l.r.ReadBytes('\n')
 	if err != nil && (err != io.EOF || len(line) == 0) {
 		return nil, fmt.Errorf("read PIN from standard input: %w", err)
 	}
-	return bytes.TrimRight(line, "\r\n"), nil
+	return bytes.TrimRight(line, " \t\r\n"), nil
+}
+
+// noConsoleError is a usage error (exit status 2): the PIN is to be typed
+// but there is no terminal; the hint names --pin-stdin.
+func noConsoleError(err error) error {
+	return usageErr("%w\nmynactl: hint: give the PIN on standard input with --pin-stdin, e.g. echo PIN | mynactl attrs --pin-stdin", err)
 }
 
 // prompt returns the PIN callback for the driver: one line of stdin with
-// --pin-stdin, otherwise a prompt on the terminal without echo. Either way
+// --pin-stdin, otherwise a prompt on the terminal (console.go) without echo. Either way
 // the resident is told which PIN and how many tries are left before typing.
 func (e *env) prompt() card.PINPrompt {
 	return func(p card.PIN, tries int) ([]byte, error) {
@@ -50,22 +57,35 @@ func (e *env) prompt() card.PINPrompt {
 			}
 			return e.pinLine.next()
 		}
-		tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
-		if err != nil {
-			return nil, fmt.Errorf("no terminal to ask for the PIN (use --pin-stdin): %w", err)
+		open := e.openConsole
+		if open == nil {
+			open = openConsole
 		}
-		defer tty.Close()
+		con, err := open()
+		if err != nil {
+			if errors.Is(err, errNoConsole) {
+				return nil, noConsoleError(err)
+			}
+			return nil, err
+		}
+		defer con.Close()
 		if tries == 1 {
-			fmt.Fprintf(tty, "%s\n%s [y/N]: ", assets.LastTryWarning.In(e.lang), strings.TrimSpace(name))
-			ans, _ := bufio.NewReader(tty).ReadString('\n')
+			fmt.Fprintf(con, "%s\n%s [y/N]: ", assets.LastTryWarning.In(e.lang), strings.TrimSpace(name))
+			ans, _ := con.ReadLine()
 			if a := strings.ToLower(strings.TrimSpace(ans)); a != "y" && a != "yes" {
 				return nil, &lastTryError{pin: p}
 			}
 		}
-		fmt.Fprintf(tty, "%s (%s, %s): ", name, format, assets.TriesLeftText(tries).In(e.lang))
-		pin, err := term.ReadPassword(int(tty.Fd()))
-		fmt.Fprintln(tty)
+		fmt.Fprintf(con, "%s (%s, %s): ", name, format, assets.TriesLeftText(tries).In(e.lang))
+		ctx := e.ctx
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		pin, err := con.ReadSecret(ctx)
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err() // C01: no try used
+			}
 			return nil, fmt.Errorf("read PIN: %w", err)
 		}
 		return pin, nil

@@ -5,10 +5,13 @@
 # the hicolor icons, and Depends on pcscd and the runtime libraries.
 # Menus and the icon cache are refreshed by dpkg's triggers
 # (desktop-file-utils, hicolor-icon-theme), so no maintainer scripts.
+# The Japanese font must be in assets/fonts (make font); its licence goes to
+# /usr/share/doc/mynadesk/.
 set -euo pipefail
 # shellcheck source=packaging/lib.sh
 . "$(dirname "$0")/../lib.sh"
 need go gcc dpkg-deb
+need_font
 
 cd "$PKG_ROOT"
 arch="$(dpkg --print-architecture)"
@@ -38,7 +41,13 @@ cp assets/icons/mynadesk.svg "$root/usr/share/icons/hicolor/scalable/apps/$PRODU
   echo "Copyright: ${COPYRIGHT#Copyright (C) }"
   echo "License: Apache-2.0"
   echo " On Debian systems the full text is in /usr/share/common-licenses/Apache-2.0."
+  echo
+  echo "Files: usr/bin/mynadesk (embedded font BIZ UDPGothic)"
+  echo "Copyright: 2022 The BIZ UDGothic Project Authors"
+  echo "License: OFL-1.1"
+  echo " The full text is in /usr/share/doc/$PRODUCT_NAME/$FONT_LICENSE."
 } >"$root/usr/share/doc/$PRODUCT_NAME/copyright"
+cp "$FONT_LICENSE_PATH" "$root/usr/share/doc/$PRODUCT_NAME/$FONT_LICENSE"
 
 size="$(du -sk --exclude=DEBIAN "$root" | cut -f1)"
 subst "$PKG_DIR/linux/control.in" | sed -e "s|@ARCH@|$arch|g" -e "s|@INSTALLED_SIZE@|$size|g" >"$root/DEBIAN/control"

@@ -20,6 +20,10 @@ set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 [ "$(uname -s)" = Darwin ] || die "build-app.sh runs on macOS (the .app needs clang, lipo, codesign, hdiutil)"
 need go clang lipo codesign hdiutil plutil xcrun python3
+# The Japanese font from ~/Library/Fonts or /Library/Fonts (the workflow
+# installs it with Homebrew: brew install --cask font-biz-udpgothic); fails
+# without it.
+bash "$PKG_ROOT/scripts/font.sh" || die "the Japanese font is missing: brew install --cask font-biz-udpgothic"
 
 cd "$PKG_ROOT"
 mac="$PKG_OUT/macos"
@@ -47,6 +51,7 @@ plutil -lint "$app/Contents/Info.plist"
 python3 "$PKG_DIR/macos/check_plist.py" "$app/Contents/Info.plist" "$URL_SCHEME" "$VERSION" "$BUNDLE_ID" "$MACOS_MIN"
 printf 'APPL????' >"$app/Contents/PkgInfo"
 cp assets/icons/mynadesk.icns "$app/Contents/Resources/mynadesk.icns"
+cp "$FONT_LICENSE_PATH" "$app/Contents/Resources/$FONT_LICENSE"
 
 identity="${MYNADESK_MAC_SIGN_IDENTITY:-}"
 sign() {

@@ -4,12 +4,15 @@
 # both, signs them, builds the MSI with wixl and signs it.
 #   out/package/windows/{mynadesk,mynactl}.exe
 #   out/package/mynadesk-VERSION-x64.msi
+# The Japanese font must be in assets/fonts (make font): the build fails
+# without it. Its licence is installed beside the programs.
 # Signing: see packaging/windows/sign.sh (test certificate unless the
 # MYNADESK_SIGN_* variables name the real one).
 set -euo pipefail
 # shellcheck source=packaging/lib.sh
 . "$(dirname "$0")/../lib.sh"
 need go x86_64-w64-mingw32-gcc x86_64-w64-mingw32-windres wixl osslsigncode
+need_font
 
 cd "$PKG_ROOT"
 win="$PKG_OUT/windows"
@@ -19,6 +22,7 @@ msi="$PKG_OUT/$PRODUCT_NAME-$VERSION-x64.msi"
 rm -rf "$win" "$msi"
 mkdir -p "$stage"
 cp assets/icons/mynadesk.ico "$stage/mynadesk.ico"
+cp "$FONT_LICENSE_PATH" "$stage/$FONT_LICENSE"
 
 # resource NAME DESCRIPTION DIR: writes DIR/zz_resource_windows_amd64.syso.
 resource() {
@@ -49,6 +53,8 @@ bash "$PKG_DIR/windows/sign.sh" "$stage/mynadesk.exe" "$stage/mynactl.exe"
 log "MSI (wixl)"
 bash "$PKG_DIR/windows/wxs.sh" >"$stage/mynadesk.wxs"
 (cd "$stage" && wixl -a x64 -o "$msi" mynadesk.wxs)
+# The Japanese launch-condition message, which wixl cannot write.
+go run ./packaging/msitext "$msi" "$WIN10_PLACEHOLDER" "$WIN10_MESSAGE"
 bash "$PKG_DIR/windows/sign.sh" "$msi"
 cp "$stage/mynadesk.exe" "$stage/mynactl.exe" "$win/"
 log "built $msi"

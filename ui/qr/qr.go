@@ -15,6 +15,7 @@ import (
 	_ "image/png"
 	"io"
 	"os/exec"
+	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 	multiqr "github.com/makiuchi-d/gozxing/multi/qrcode"
@@ -118,10 +119,12 @@ type CommandCapturer struct {
 // X11 is the default capturer on Linux/X11.
 var X11 = CommandCapturer{Name: "import", Args: []string{"-window", "root", "png:-"}}
 
-// Capture runs the command.
+// Capture runs the command, with no window of its own on Windows (hide.go):
+// a console flashing over the app would also be in the picture.
 func (c CommandCapturer) Capture(ctx context.Context) (image.Image, error) {
 	var out, errb bytes.Buffer
 	cmd := exec.CommandContext(ctx, c.Name, c.Args...)
+	hideWindow(cmd)
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("qr: screen capture with %s: %w (%s)", c.Name, err, bytes.TrimSpace(errb.Bytes()))
@@ -148,11 +151,11 @@ func ClipboardImage(goos string) Capturer {
 	case "darwin":
 		tools = []tool{{"pngpaste", []string{"-"}}}
 	case "windows":
-		tools = []tool{{"powershell", []string{"-NoProfile", "-NonInteractive", "-Command",
+		tools = []tool{{"powershell", slices.Concat(hiddenPowerShell, []string{
 			"Add-Type -AssemblyName System.Windows.Forms,System.Drawing;" +
 				"$i=[System.Windows.Forms.Clipboard]::GetImage(); if($i -eq $null){exit 1};" +
 				"$m=New-Object IO.MemoryStream; $i.Save($m,[System.Drawing.Imaging.ImageFormat]::Png);" +
-				"$o=[Console]::OpenStandardOutput(); $o.Write($m.ToArray(),0,$m.Length)"}}}
+				"$o=[Console]::OpenStandardOutput(); $o.Write($m.ToArray(),0,$m.Length)"})}}
 	}
 	for _, t := range tools {
 		if _, err := exec.LookPath(t.name); err == nil {
@@ -175,13 +178,32 @@ func ScreenCapturer(goos string, display bool) Capturer {
 		return CommandCapturer{Name: "sh", Args: []string{"-c",
 			`f=$(mktemp -t mynadesk-screen).png && screencapture -x -t png "$f" && cat "$f"; rm -f "$f"`}}
 	case "windows":
-		return CommandCapturer{Name: "powershell", Args: []string{"-NoProfile", "-NonInteractive", "-Command",
-			"Add-Type -AssemblyName System.Windows.Forms,System.Drawing;" +
-				"$b=[System.Windows.Forms.SystemInformation]::VirtualScreen;" +
-				"$i=New-Object System.Drawing.Bitmap $b.Width,$b.Height;" +
-				"$g=[System.Drawing.Graphics]::FromImage($i); $g.CopyFromScreen($b.Left,$b.Top,0,0,$i.Size);" +
-				"$m=New-Object IO.MemoryStream; $i.Save($m,[System.Drawing.Imaging.ImageFormat]::Png);" +
-				"$o=[Console]::OpenStandardOutput(); $o.Write($m.ToArray(),0,$m.Length)"}}
+		return CommandCapturer{Name: "powershell", Args: slices.Concat(hiddenPowerShell, []string{windowsScreenScript})}
 	}
 	return nil
 }
+
+// hiddenPowerShell starts PowerShell with no profile, no prompt and no
+// window (the process is also created without a console: hide_windows.go).
+var hiddenPowerShell = []string{"-NoProfile", "-NonInteractive", "-WindowStyle", "Hidden", "-Command"}
+
+// windowsScreenScript captures every monitor at its real resolution. A
+// DPI-unaware process sees a scaled (125 %, 150 %) screen in logical
+// pixels and CopyFromScreen copies only its top-left part, so the script
+// first makes its thread per-monitor DPI aware (Windows 10 1607 and later;
+// before that the whole process system-aware), then reads the virtual
+// screen's bounds (all monitors) in physical pixels from GetSystemMetrics.
+const windowsScreenScript = "Add-Type -AssemblyName System.Windows.Forms,System.Drawing;" +
+	"Add-Type -TypeDefinition 'using System; using System.Runtime.InteropServices; public static class MynadeskDpi {" +
+	" [DllImport(\"user32.dll\")] public static extern IntPtr SetThreadDpiAwarenessContext(IntPtr c);" +
+	" [DllImport(\"user32.dll\")] public static extern bool SetProcessDPIAware();" +
+	" [DllImport(\"user32.dll\")] public static extern int GetSystemMetrics(int i); }';" +
+	// DPI_AWARENESS_CONTEXT_PER_MONITOR_AWARE_V2 is (HANDLE)-4.
+	"try { [void][MynadeskDpi]::SetThreadDpiAwarenessContext([IntPtr](-4)) } catch { [void][MynadeskDpi]::SetProcessDPIAware() };" +
+	// SM_XVIRTUALSCREEN 76, SM_YVIRTUALSCREEN 77, SM_CXVIRTUALSCREEN 78, SM_CYVIRTUALSCREEN 79.
+	"$x=[MynadeskDpi]::GetSystemMetrics(76); $y=[MynadeskDpi]::GetSystemMetrics(77);" +
+	"$w=[MynadeskDpi]::GetSystemMetrics(78); $h=[MynadeskDpi]::GetSystemMetrics(79);" +
+	"$i=New-Object System.Drawing.Bitmap $w,$h;" +
+	"$g=[System.Drawing.Graphics]::FromImage($i); $g.CopyFromScreen($x,$y,0,0,$i.Size); $g.Dispose();" +
+	"$m=New-Object IO.MemoryStream; $i.Save($m,[System.Drawing.Imaging.ImageFormat]::Png);" +
+	"$o=[Console]::OpenStandardOutput(); $o.Write($m.ToArray(),0,$m.Length)"

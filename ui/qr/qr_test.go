@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 
 	goqr "github.com/skip2/go-qrcode"
@@ -107,5 +108,29 @@ func TestCapturersPerOS(t *testing.T) {
 	}
 	if qr.ScreenCapturer("linux", false) != nil {
 		t.Fatal("X11 capture without a display")
+	}
+}
+
+// On Windows, PowerShell starts with no window (none flashes over the app,
+// none is in the picture) and captures every monitor in physical pixels.
+func TestWindowsCaptureHiddenAndDPIAware(t *testing.T) {
+	c, ok := qr.ScreenCapturer("windows", false).(qr.CommandCapturer)
+	if !ok {
+		t.Fatal("no command capturer for Windows")
+	}
+	args := strings.Join(c.Args, " ")
+	for _, want := range []string{"-NoProfile", "-NonInteractive", "-WindowStyle Hidden", "-Command",
+		"SetThreadDpiAwarenessContext([IntPtr](-4))", "SetProcessDPIAware()",
+		"GetSystemMetrics(76)", "GetSystemMetrics(77)", "GetSystemMetrics(78)", "GetSystemMetrics(79)",
+		"CopyFromScreen($x,$y,0,0"} {
+		if !strings.Contains(args, want) {
+			t.Errorf("screen capture lacks %q", want)
+		}
+	}
+	if strings.Contains(args, "SystemInformation]::VirtualScreen") {
+		t.Error("logical (DPI-scaled) bounds used")
+	}
+	if c.Args[len(c.Args)-2] != "-Command" {
+		t.Errorf("the script is not -Command's argument: %q", c.Args)
 	}
 }

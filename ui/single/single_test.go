@@ -2,9 +2,6 @@ package single_test
 
 import (
 	"errors"
-	"net"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,7 +9,7 @@ import (
 )
 
 func TestSecondInstanceForwards(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "m.sock")
+	path := testPath(t)
 	got := make(chan string, 10)
 	in, err := single.Acquire(path, nil, func(a string) { got <- a })
 	if err != nil {
@@ -40,24 +37,32 @@ func TestSecondInstanceForwards(t *testing.T) {
 	}
 }
 
-func TestStaleSocketIsReplaced(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "m.sock")
-	// A crashed instance: the socket file exists but nobody listens.
-	ln, err := net.Listen("unix", path)
+// A primary that closed leaves the endpoint free for the next one.
+func TestEndpointFreeAfterClose(t *testing.T) {
+	path := testPath(t)
+	in, err := single.Acquire(path, nil, func(string) {})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln.(*net.UnixListener).SetUnlinkOnClose(false)
-	ln.Close()
-	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("stale socket not left: %v", err)
-	}
-	in, err := single.Acquire(path, nil, func(string) {})
-	if err != nil {
-		t.Fatalf("Acquire over a stale socket: %v", err)
-	}
 	in.Close()
-	if _, err := os.Stat(path); !os.IsNotExist(err) {
-		t.Fatalf("socket left after Close: %v", err)
+	got := make(chan string, 1)
+	in2, err := single.Acquire(path, []string{"x"}, func(a string) { got <- a })
+	if err != nil {
+		t.Fatalf("second primary after Close: %v", err)
 	}
+	defer in2.Close()
+	if _, err := single.Acquire(path, []string{"mynadesk://session?code=A"}, nil); !errors.Is(err, single.ErrForwarded) {
+		t.Fatal(err)
+	}
+	if a := <-got; a != "mynadesk://session?code=A" {
+		t.Fatalf("forwarded %q", a)
+	}
+}
+
+func TestDefaultPathIsPerUser(t *testing.T) {
+	p, err := single.DefaultPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDefaultPath(t, p)
 }

@@ -157,7 +157,13 @@ func (h *Home) Run(ctx context.Context) {
 	for ctx.Err() == nil {
 		sys, err := h.open()
 		if err != nil {
-			h.set(HomeState{Situation: SitNoService, Problem: problem.Of(err)})
+			// On Windows a missing reader arrives here: the service runs
+			// only while one is connected.
+			sit := SitNoService
+			if situationOf(err) == SitNoReader {
+				sit = SitNoReader
+			}
+			h.set(HomeState{Situation: sit, Problem: problem.Of(err)})
 			h.sleep(ctx, h.Retry)
 			continue
 		}

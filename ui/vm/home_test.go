@@ -2,6 +2,7 @@ package vm_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -146,4 +147,36 @@ func TestHomeCardGoneWhileReadingStatus(t *testing.T) {
 	if s.Problem.Code != assets.CodeCardMoved {
 		t.Fatalf("gone: %+v", s.Problem)
 	}
+}
+
+// On Windows the Smart Card service runs only while a reader is plugged in:
+// the driver reports that as no reader (R01), and the home screen says to
+// connect one, then finds the card once the service is there.
+func TestHomeWindowsNoServiceMeansNoReader(t *testing.T) {
+	sys := sim.NewSystem("R1")
+	var mu sync.Mutex
+	up := false
+	home := vm.NewHome(func() (card.System, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !up {
+			return nil, &card.ReaderError{Fault: card.FaultNoReaders, Op: "connect to the smart-card service"}
+		}
+		return sys, nil
+	}, "")
+	home.Retry = 10 * time.Millisecond
+	ch := make(chan vm.HomeState, 1000)
+	home.OnChange(func(s vm.HomeState) { ch <- s })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { home.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	h := &homeRig{t: t, sys: sys, home: home, ch: ch}
+	if s := h.wait(vm.SitNoReader); s.Problem == nil || s.Problem.Code != assets.CodeNoReader {
+		t.Fatalf("no service on Windows: %+v", s.Problem)
+	}
+	mu.Lock()
+	up = true
+	mu.Unlock()
+	h.wait(vm.SitNoCard)
 }
