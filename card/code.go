@@ -38,6 +38,8 @@ func ErrorCode(err error) assets.Code {
 			return assets.CodeJukiCard
 		}
 		return assets.CodeUnsupported
+	case errors.Is(err, ErrNoSigningCert):
+		return assets.CodeNoSignCert
 	case errors.As(err, &sce):
 		return assets.CodeSeveralReaders
 	case errors.Is(err, ErrReaderNotFound):

@@ -59,7 +59,7 @@ func exitStatus(err error, code assets.Code) int {
 		assets.CodeNoCard, assets.CodeReaderBusy, assets.CodeReaderMissing:
 		return exitReader
 	case assets.CodeCardMoved, assets.CodeNoAnswer, assets.CodeUnsupported,
-		assets.CodeJukiCard, assets.CodeReadOther:
+		assets.CodeJukiCard, assets.CodeNoSignCert, assets.CodeReadOther:
 		return exitCard
 	case assets.CodePINFormat, assets.CodePINWrong, assets.CodePINBlockedHelp,
 		assets.CodePINBlockedAuth, assets.CodePINBlockedSign, assets.CodePINLastTry:
