@@ -24,8 +24,8 @@ const (
 	// VERIFY: a reader that answers an extended APDU with a transport error
 	// or a reset would make the resident type the PIN again. The answer is
 	// remembered for the insertion.
-	ExtendedAuto ExtendedMode = iota
-	ExtendedNever // always 256-byte reads
+	ExtendedAuto  ExtendedMode = iota
+	ExtendedNever              // always 256-byte reads
 )
 
 // Options configure a Card. The zero value is usable.

@@ -33,13 +33,13 @@ type CertStatus struct {
 // Status is what the home screen and `mynactl status` show: no PIN needed, no
 // try used, no personal data.
 type Status struct {
-	ATR       string      `json:"atr"`
-	Protocol  string      `json:"protocol"`
-	Kind      Kind        `json:"-"`
-	KindName  string      `json:"kind"`
-	Token     string      `json:"token,omitempty"`
-	PINs      []PINStatus `json:"pins,omitempty"`
-	AuthCert  *CertStatus `json:"auth_certificate,omitempty"`
+	ATR      string      `json:"atr"`
+	Protocol string      `json:"protocol"`
+	Kind     Kind        `json:"-"`
+	KindName string      `json:"kind"`
+	Token    string      `json:"token,omitempty"`
+	PINs     []PINStatus `json:"pins,omitempty"`
+	AuthCert *CertStatus `json:"auth_certificate,omitempty"`
 	// SignCert says whether the card carries a signing certificate (cards
 	// of children under 15 do not); nil when it was not asked.
 	SignCert  *bool  `json:"sign_certificate,omitempty"`

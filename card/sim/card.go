@@ -148,14 +148,14 @@ func NewCard(p Profile) (*Card, error) {
 		label = prof.Labels[0]
 	}
 	jpkiFiles := map[card.FID]*ef{
-		prof.Certs[card.CertAuth]:       data(certFile(p.AuthCert), authCertRead...),
-		prof.Certs[card.CertAuthCA]:     data(certFile(p.AuthCACert)),
-		prof.Certs[card.CertSignCA]:     data(certFile(p.SignCACert)),
-		prof.TokenInfo:                  data(tokenInfo(label, hex.EncodeToString(serial[:8]))),
-		prof.CertFlags:                  data(certFlags(!p.NoSignCert)),
-		prof.Keys[card.KeyAuth].File:    {kind: efKey, key: p.AuthKey, pin: auth},
-		prof.PINFile(card.PINAuth):      {kind: efPIN, pin: auth},
-		prof.PINFile(card.PINSign):      {kind: efPIN, pin: sign},
+		prof.Certs[card.CertAuth]:    data(certFile(p.AuthCert), authCertRead...),
+		prof.Certs[card.CertAuthCA]:  data(certFile(p.AuthCACert)),
+		prof.Certs[card.CertSignCA]:  data(certFile(p.SignCACert)),
+		prof.TokenInfo:               data(tokenInfo(label, hex.EncodeToString(serial[:8]))),
+		prof.CertFlags:               data(certFlags(!p.NoSignCert)),
+		prof.Keys[card.KeyAuth].File: {kind: efKey, key: p.AuthKey, pin: auth},
+		prof.PINFile(card.PINAuth):   {kind: efPIN, pin: auth},
+		prof.PINFile(card.PINSign):   {kind: efPIN, pin: sign},
 	}
 	if !p.NoSignCert {
 		// A child's card has no signing certificate and no signing key:
