@@ -66,6 +66,11 @@ type Options struct {
 	// one-PIN variant, where the service takes the attributes from the
 	// certificate).
 	Held *jpki.Attributes
+	// Algorithms are the signature algorithms accepted: what some card
+	// generation makes and nothing weaker. Nil means
+	// jpki.AcceptedAlgorithms() (RSA 2048/3072/4096, PKCS#1 v1.5,
+	// SHA-256).
+	Algorithms []jpki.Algorithm
 	// Logger gets one line per verification with the outcome and code (no
 	// personal data); nil logs nothing.
 	Logger *slog.Logger
@@ -179,8 +184,16 @@ func Verify(ctx context.Context, signed []byte, opts Options) (res Result, err e
 	if !ok {
 		return res, fail(ErrAlgorithm, "certificate key is not RSA")
 	}
-	if pub.N.BitLen() < 2048 {
-		return res, fail(ErrAlgorithm, "RSA key of %d bits", pub.N.BitLen())
+	algs := opts.Algorithms
+	if algs == nil {
+		algs = jpki.AcceptedAlgorithms()
+	}
+	alg, err := jpki.AlgorithmFor(pub, algs)
+	if err != nil {
+		return res, failErr(ErrAlgorithm, err, "")
+	}
+	if alg.Hash != crypto.SHA256 { // the only digest this reader parses
+		return res, fail(ErrAlgorithm, "%s not supported", alg.Name)
 	}
 	ad := sha256.Sum256(si.signedAttrs)
 	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, ad[:], si.signature); err != nil {

@@ -221,6 +221,9 @@ func (c *Card) Reset() {
 	clear(c.verified)
 }
 
+// Profile is the card generation the virtual card plays.
+func (c *Card) Profile() *card.Profile { return c.profile }
+
 // Verified reports whether any PIN is verified now, for tests of the
 // guarantee that no operation leaves one behind.
 func (c *Card) Verified() bool {

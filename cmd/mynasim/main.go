@@ -7,7 +7,8 @@
 //	mynasim init --dir DIR [--name ... --address ... --birth YYYYMMDD --sex 1|2|9]
 //	             [--helper-pin 1234 --auth-pin 1234 --sign-pin ABC123]
 //	             [--expired] [--revoked [--reason N]] [--token card|juki|smartphone]
-//	             [--extended accept|reject|claim-only] [--response direct|61xx|6cxx] [--force]
+//	             [--extended accept|reject|claim-only] [--response direct|61xx|6cxx]
+//	             [--profile mynumber-2016|nextgen-hypothetical] [--no-sign-cert] [--force]
 //	mynasim serve --card DIR [--addr 127.0.0.1:35963] [--apdu-latency D] [--sign-latency D]
 //	             [--remove-after N] [--mute-after N] [--mute-timeout D] [--garble-after N] [--verbose]
 //	mynasim status --card DIR
@@ -17,6 +18,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,6 +28,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -134,6 +138,8 @@ func runInit(args []string, stdout, stderr io.Writer) error {
 	token := fs.String("token", "card", "token kind: card, juki or smartphone")
 	extended := fs.String("extended", "accept", "extended-length APDUs: accept, reject or claim-only")
 	response := fs.String("response", "direct", "response data: direct, 61xx (GET RESPONSE) or 6cxx (repeat with Le)")
+	profile := fs.String("profile", card.DefaultProfile().Name, "card generation: "+profileNames())
+	noSignCert := fs.Bool("no-sign-cert", false, "a card without a signing certificate (children under 15)")
 	force := fs.Bool("force", false, "replace an existing card in --dir")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -160,14 +166,32 @@ func runInit(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError(err.Error())
 	}
+	prof, ok := card.ProfileByName(*profile)
+	if !ok {
+		return usageError(fmt.Sprintf("unknown --profile %q", *profile), "profiles: "+profileNames())
+	}
 	holder := sim.Holder{Name: *name, Address: *address, Birth: *birth, Sex: *sex}
-	pki, err := sim.NewPKI(sim.PKIOptions{Holder: holder, Now: time.Now(), SignExpired: *expired,
-		SignRevoked: *revoked, RevokeReason: *reason})
+	opts := sim.PKIOptions{Holder: holder, Now: time.Now(), SignExpired: *expired,
+		SignRevoked: *revoked, RevokeReason: *reason}
+	if bits := keyBits(prof); bits != 2048 {
+		// The card's keys are as large as its generation's largest
+		// algorithm but one: RSA-3072 for the hypothetical next card.
+		for _, k := range []**rsa.PrivateKey{&opts.SignKey, &opts.AuthKey} {
+			if *k, err = rsa.GenerateKey(rand.Reader, bits); err != nil {
+				return err
+			}
+		}
+	}
+	pki, err := sim.NewPKI(opts)
 	if err != nil {
 		return &cliError{msg: err.Error(), code: exitUsage, hints: []string{"check --name, --address, --birth and --sex"}}
 	}
 	p := sim.NewProfile(holder, pki)
 	p.Token, p.Extended, p.Response = tk, ext, resp
+	p.NoSignCert = *noSignCert
+	if prof != card.DefaultProfile() {
+		p.Generation = prof.Name
+	}
 	p.HelperPIN, p.AuthPIN, p.SignPIN = *helperPIN, *authPIN, *signPIN
 	if err := sim.SaveCardDir(*dir, p, pki); err != nil {
 		if errors.Is(err, sim.ErrProfile) {
@@ -176,8 +200,28 @@ func runInit(args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote a virtual card (%s) to %s\n", tk, *dir)
+	fmt.Fprintf(stdout, "wrote a virtual card (%s, %s) to %s\n", tk, prof.Name, *dir)
 	return nil
+}
+
+func profileNames() string {
+	var names []string
+	for _, p := range card.Profiles() {
+		names = append(names, p.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// keyBits is the RSA size of a new virtual card of generation p: 2048 for
+// today's card, 3072 for a generation that lists it.
+func keyBits(p *card.Profile) int {
+	bits := 2048
+	for _, a := range p.Algorithms {
+		if a.RSABits == 3072 {
+			bits = 3072
+		}
+	}
+	return bits
 }
 
 func runServe(ctx context.Context, args []string, stderr io.Writer) error {
@@ -234,8 +278,8 @@ func runStatus(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	for _, p := range card.PINs {
-		fmt.Fprintf(stdout, "%-6s %d/%d tries left\n", p, c.TriesLeft(p), p.MaxTries())
+	for _, p := range c.Profile().PINs {
+		fmt.Fprintf(stdout, "%-6s %d/%d tries left\n", p.Name, c.TriesLeft(p.PIN), p.MaxTries)
 	}
 	return nil
 }
