@@ -207,6 +207,13 @@ func Verify(ctx context.Context, signed []byte, opts Options) (res Result, err e
 		return res, fail(ErrUnknownCA, "issuer %s is not a trust root", cert.Issuer)
 	}
 	res.Root = rt.cert
+	if now.After(rt.cert.NotAfter) && now.After(cert.NotAfter) {
+		// A root generation that has expired (the 2015 one, since
+		// 2025-10-19) took its certificates with it: the resident's
+		// remedy is a renewed certificate, Code 21.
+		return res, fail(ErrExpired, "expired %s under a root generation that expired %s",
+			cert.NotAfter.Format(time.RFC3339), rt.cert.NotAfter.Format(time.RFC3339))
+	}
 	if now.Before(rt.cert.NotBefore) || now.After(rt.cert.NotAfter) {
 		return res, fail(ErrUnknownCA, "trust root %s not valid now", rt.cert.Subject)
 	}
