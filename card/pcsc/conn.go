@@ -229,7 +229,7 @@ func (c *conn) Protocol() string {
 // closeWait bounds how long Close waits for the disconnect. Close is called
 // after an operation's timeout, and every operation must return within its
 // timeout plus a second, whatever the card or pcscd does.
-const closeWait = 300 * time.Millisecond
+const closeWait = 200 * time.Millisecond
 
 // Close releases the card, with a reset if one is owed (see Release). A
 // handle stuck in a call is disconnected in the background when the call

@@ -49,7 +49,7 @@ func Open() (*System, error) {
 // releaseWait bounds how long Close waits for calls still in the service.
 // Close follows an operation that may have spent its whole timeout on a
 // mute card, and every operation returns within its timeout plus a second.
-const releaseWait = 400 * time.Millisecond
+const releaseWait = 250 * time.Millisecond
 
 // Close releases the context once no call on one of its cards is still in
 // the service. A call stuck past releaseWait leaves the context to be
