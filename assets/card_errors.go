@@ -20,6 +20,7 @@ const (
 	CodePINBlockedAuth Code = "P04"   // 利用者証明用 PIN blocked
 	CodePINBlockedSign Code = "P05"   // 署名用 password blocked
 	CodeJukiCard       Code = "13601" // a 住基カード: its own wording within 13600
+	CodeNoSignCert     Code = "13602" // the card has no signing certificate (children under 15)
 )
 
 // The manuals give one set of remedies for every read failure.
@@ -59,6 +60,10 @@ func init() {
 			Title:    Text{"住民基本台帳カードは使えません", "A Basic Resident Registration card cannot be used"},
 			Message:  Text{"カードリーダーに置かれたカードは住民基本台帳カード(住基カード)です。この手続きにはマイナンバーカードが必要です。", "The card in the reader is a Basic Resident Registration card (Juki card). This procedure needs a My Number Card."},
 			Remedies: []Text{{"マイナンバーカードをお持ちでない場合は、お住まいの市区町村の窓口でお申し込みください。", "If you do not have a My Number Card, apply for one at your municipal office."}}},
+		Entry{Code: CodeNoSignCert,
+			Title:    Text{"このカードには署名用電子証明書がありません", "This card has no signing certificate"},
+			Message:  Text{"このマイナンバーカードには署名用電子証明書が搭載されていないため、電子署名ができません。15歳未満の方のカードには署名用電子証明書が搭載されていません。署名用パスワードの入力は不要です。", "This My Number Card carries no signing certificate, so it cannot make an electronic signature. Cards of children under 15 have none. You were not asked for a signing password."},
+			Remedies: []Text{{"15歳以上の方は、お住まいの市区町村の窓口で署名用電子証明書の発行を申請してください。", "If you are 15 or older, apply for a signing certificate at your municipal office."}}},
 		Entry{Code: CodeReadOther,
 			Title:    Text{"マイナンバーカードの読み取りに失敗しました", "Reading the My Number Card failed"},
 			Message:  Text{"マイナンバーカードの読み取り中に予期しないエラーが発生しました。もう一度お試しください。", "An unexpected error occurred while reading the My Number Card. Please try again."},

@@ -18,8 +18,14 @@ type ExtendedMode int
 
 // Extended-length policies.
 const (
-	ExtendedAuto  ExtendedMode = iota // try once per card, fall back to 256-byte reads for good
-	ExtendedNever                     // always 256-byte reads
+	// ExtendedAuto uses extended length where it is known to work for this
+	// card insertion. It is tried only on files read without a PIN (the
+	// auth certificate of `status`, the CA certificates), never after a
+	// VERIFY: a reader that answers an extended APDU with a transport error
+	// or a reset would make the resident type the PIN again. The answer is
+	// remembered for the insertion.
+	ExtendedAuto  ExtendedMode = iota
+	ExtendedNever              // always 256-byte reads
 )
 
 // Options configure a Card. The zero value is usable.
@@ -27,6 +33,9 @@ type Options struct {
 	Trace    *Trace       // records every exchange when set
 	Logger   *slog.Logger // defaults to slog.Default()
 	Extended ExtendedMode
+	// Profile fixes the card generation; nil finds it from the card (the
+	// registered profiles in order, remembered per insertion).
+	Profile *Profile
 }
 
 // Card drives one card through a Conn. A Card is not safe for concurrent use:
@@ -37,6 +46,9 @@ type Card struct {
 	trace    *Trace
 	log      *slog.Logger
 	extended ExtendedMode
+	profile  *Profile // fixed by Options, else nil
+	mem      cardMemory
+	maxAPDU  int // largest APDU the reader carries, 0 when unknown
 }
 
 // New wraps an open connection.
@@ -45,7 +57,16 @@ func New(conn Conn, opts Options) *Card {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Card{conn: conn, trace: opts.Trace, log: log, extended: opts.Extended}
+	c := &Card{conn: conn, trace: opts.Trace, log: log, extended: opts.Extended, profile: opts.Profile}
+	if ic, ok := conn.(InsertionConn); ok {
+		if key := ic.Insertion(); key.Events != 0 {
+			c.mem.key, c.mem.keyed = key, true
+		}
+	}
+	if lc, ok := conn.(LimitConn); ok {
+		c.maxAPDU = lc.MaxAPDU()
+	}
+	return c
 }
 
 // Conn returns the underlying connection, for diagnostics.
@@ -54,6 +75,39 @@ func (c *Card) Conn() Conn { return c.conn }
 // Close releases the card.
 func (c *Card) Close() error { return c.conn.Close() }
 
+// Profile is the card's generation as far as the driver knows it: the one
+// fixed by Options, the one learnt from the card in this insertion, or
+// DefaultProfile before the card was asked.
+func (c *Card) Profile() *Profile {
+	if p := c.knownProfile(); p != nil {
+		return p
+	}
+	return DefaultProfile()
+}
+
+func (c *Card) knownProfile() *Profile {
+	if c.profile != nil {
+		return c.profile
+	}
+	return c.mem.get().profile
+}
+
+// candidates are the profiles to try, the known one alone if there is one.
+func (c *Card) candidates() []*Profile {
+	if p := c.knownProfile(); p != nil {
+		return []*Profile{p}
+	}
+	return profiles
+}
+
+// maxLe is the largest Le the reader can carry back (data only).
+func (c *Card) maxLe() int {
+	if c.maxAPDU > 2 {
+		return min(c.maxAPDU-2, MaxExtendedLe)
+	}
+	return MaxExtendedLe
+}
+
 // tx is one transaction in progress: the APDU helpers live here so they can
 // only be called while the card is held.
 type tx struct {
@@ -61,14 +115,23 @@ type tx struct {
 	// verified is set once a VERIFY was sent: from then on the operation must
 	// not be repeated on its own, or a PIN try could be spent twice.
 	verified bool
+	// retry is set when the transaction runs again after a reset: nothing
+	// is selected on the card any more.
+	retry bool
 }
 
 // do runs fn inside one transaction. A card reset by someone else before any
 // PIN was sent is reconnected and the operation runs once more; after a
 // VERIFY the reset is reported instead (13100), so no PIN is sent twice.
+// verified reports whether a VERIFY carrying a PIN was sent.
 func (c *Card) do(ctx context.Context, op string, fn func(t *tx) error) error {
+	_, err := c.doTx(ctx, op, fn)
+	return err
+}
+
+func (c *Card) doTx(ctx context.Context, op string, fn func(t *tx) error) (verified bool, err error) {
 	for attempt := 0; ; attempt++ {
-		t := &tx{c: c}
+		t := &tx{c: c, retry: attempt > 0}
 		err := c.conn.Begin(ctx)
 		if err == nil {
 			err = fn(t)
@@ -76,18 +139,23 @@ func (c *Card) do(ctx context.Context, op string, fn func(t *tx) error) error {
 				err = endErr
 			}
 		}
+		verified = verified || t.verified
 		if err == nil {
-			return nil
+			return verified, nil
+		}
+		switch FaultOf(err) {
+		case FaultCardRemoved, FaultNoCard:
+			c.mem.forget() // whatever comes next is another insertion
 		}
 		if FaultOf(err) != FaultCardReset {
-			return fmt.Errorf("%s: %w", op, err)
+			return verified, fmt.Errorf("%s: %w", op, err)
 		}
 		c.log.Info("card was reset; reconnecting", "op", op, "verified", t.verified)
 		if rerr := c.conn.Reconnect(ctx); rerr != nil {
-			return fmt.Errorf("%s: reconnect after reset: %w", op, rerr)
+			return verified, fmt.Errorf("%s: reconnect after reset: %w", op, rerr)
 		}
 		if t.verified || attempt > 0 {
-			return fmt.Errorf("%s: %w", op, err)
+			return verified, fmt.Errorf("%s: %w", op, err)
 		}
 	}
 }
@@ -196,9 +264,22 @@ func (t *tx) readBinary(ctx context.Context, offset, le int) ([]byte, error) {
 
 // readTLVFile reads the current EF whose content starts with one TLV element
 // (a DER certificate or the FF 20 attributes record). The size comes from the
-// header of the first chunk, so there is no separate header read.
+// header of the first chunk, so there is no separate header read. Extended
+// length is used where it is known to work, and tried only while no PIN was
+// sent in this transaction (see ExtendedAuto).
 func (t *tx) readTLVFile(ctx context.Context) ([]byte, error) {
-	buf, err := t.readBinary(ctx, 0, MaxShortLe)
+	c := t.c
+	ext := unknown
+	if c.extended == ExtendedNever || c.maxLe() <= MaxShortLe {
+		ext = no
+	} else {
+		ext = c.mem.get().extended
+	}
+	first := MaxShortLe
+	if ext == yes {
+		first = min(c.maxLe(), maxFileRead)
+	}
+	buf, err := t.readBinary(ctx, 0, first)
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +290,7 @@ func (t *tx) readTLVFile(ctx context.Context) ([]byte, error) {
 	if size <= len(buf) {
 		return buf[:size], nil
 	}
-	if len(buf) < MaxShortLe {
+	if len(buf) < first {
 		return nil, fmt.Errorf("%w: file holds %d bytes, its header says %d", ErrMalformed, len(buf), size)
 	}
 	if size > 0x7FFF+MaxShortLe {
@@ -217,20 +298,27 @@ func (t *tx) readTLVFile(ctx context.Context) ([]byte, error) {
 	}
 	out := make([]byte, len(buf), size)
 	copy(out, buf)
-	if t.c.extended == ExtendedAuto {
-		chunk, err := t.readBinary(ctx, len(out), size-len(out))
+	if ext == unknown && !t.verified {
+		chunk, err := t.readBinary(ctx, len(out), min(c.maxLe(), size-len(out)))
 		switch {
 		case err == nil && len(chunk) > 0:
 			out = append(out, chunk...)
+			c.mem.learn(func(i *insertionInfo) { i.extended = yes })
+			ext = yes
 		case err == nil || extendedRefused(err):
-			t.c.log.Info("extended-length READ BINARY refused; using 256-byte reads", "err", err)
-			t.c.extended = ExtendedNever
+			c.log.Info("extended-length READ BINARY refused; using 256-byte reads", "err", err)
+			c.mem.learn(func(i *insertionInfo) { i.extended = no })
+			ext = no
 		default:
 			return nil, err
 		}
 	}
 	for len(out) < size {
-		chunk, err := t.readBinary(ctx, len(out), min(MaxShortLe, size-len(out)))
+		le := min(MaxShortLe, size-len(out))
+		if ext == yes {
+			le = min(c.maxLe(), size-len(out))
+		}
+		chunk, err := t.readBinary(ctx, len(out), le)
 		if err != nil {
 			return nil, err
 		}
@@ -241,6 +329,10 @@ func (t *tx) readTLVFile(ctx context.Context) ([]byte, error) {
 	}
 	return out[:size], nil
 }
+
+// maxFileRead is the Le of a first read once extended length is known to
+// work: a whole certificate EF in one answer.
+const maxFileRead = 4096
 
 // extendedRefused tells the answers that mean "this card or reader does not do
 // extended length" from failures that must stop the operation.

@@ -18,6 +18,10 @@ var (
 	ErrSeveralCards      = errors.New("card: several readers hold a card")
 	ErrReaderNotFound    = errors.New("card: no such reader")
 	ErrPINPromptRequired = errors.New("card: a PIN is needed but no prompt was given")
+	// ErrNoSigningCert: the card carries no signing certificate (cards of
+	// children under 15 have none). Found before the signing password is
+	// asked for.
+	ErrNoSigningCert = errors.New("card: the card has no signing certificate")
 )
 
 // StatusError is a status word the operation did not expect. Unwrap maps it to
@@ -88,10 +92,15 @@ const (
 type PINFormatError struct {
 	PIN    PIN
 	Reason FormatReason
+	spec   *PINSpec // the card's own shape, when known
 }
 
 func (e *PINFormatError) Error() string {
-	return fmt.Sprintf("card: %v PIN must be %s", e.PIN, e.PIN.FormatHint())
+	hint := e.PIN.FormatHint()
+	if e.spec != nil {
+		hint = e.spec.FormatHint()
+	}
+	return fmt.Sprintf("card: %v PIN must be %s", e.PIN, hint)
 }
 
 // Unwrap returns ErrPINFormat.

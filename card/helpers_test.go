@@ -81,6 +81,14 @@ func (r *recorder) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
 	return r.Conn.Transmit(ctx, apdu)
 }
 
+// Hold, Release and Insertion pass through, so the driver holds the card
+// as it does on a real connection.
+func (r *recorder) Hold(ctx context.Context) error { return r.Conn.(card.HoldConn).Hold(ctx) }
+func (r *recorder) Release(reset bool) error       { return r.Conn.(card.HoldConn).Release(reset) }
+func (r *recorder) Insertion() card.Insertion {
+	return r.Conn.(card.InsertionConn).Insertion()
+}
+
 func (r *recorder) commands() [][]byte {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -40,7 +40,7 @@ func KindFromTokenInfo(info []byte) (Kind, string) {
 	}
 	label := strings.TrimRight(string(bytes.TrimRight(info, "\x00")), " ")
 	switch label {
-	case TokenMyNumberCard:
+	case TokenMyNumberCard, TokenNextGen:
 		return KindMyNumberCard, label
 	case TokenSmartphone:
 		return KindSmartphone, label

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/mynadesk/mynadesk/jpki"
 )
 
 // KeyID names a private key on the card.
@@ -62,18 +64,27 @@ func DigestInfo(h crypto.Hash, digest []byte) ([]byte, error) {
 }
 
 // computeSignature sends COMPUTE DIGITAL SIGNATURE for the key EF already
-// selected (spec: "Signing").
-func (t *tx) computeSignature(ctx context.Context, h crypto.Hash, digest []byte) ([]byte, error) {
+// selected (spec: "Signing"). size is the signature's length in bytes, from
+// the key's certificate, or 0 when not known: Le then asks for up to 256 and
+// a longer signature comes back through GET RESPONSE (61 xx).
+func (t *tx) computeSignature(ctx context.Context, h crypto.Hash, digest []byte, size int) ([]byte, error) {
 	di, err := DigestInfo(h, digest)
 	if err != nil {
 		return nil, err
 	}
-	r, err := t.send(ctx, Command{CLA: CLAProprietary, INS: INSComputeSig, P1: P1ComputeSig, P2: P2ComputeSig, Data: di, Le: MaxShortLe})
+	le := MaxShortLe
+	if size > MaxShortLe && t.c.extended != ExtendedNever && t.c.mem.get().extended == yes && size <= t.c.maxLe() {
+		le = size
+	}
+	r, err := t.send(ctx, Command{CLA: CLAProprietary, INS: INSComputeSig, P1: P1ComputeSig, P2: P2ComputeSig, Data: di, Le: le})
 	if err != nil {
 		return nil, err
 	}
 	if err := check("compute signature", r); err != nil {
 		return nil, err
+	}
+	if size > 0 && len(r.Data) != size {
+		return nil, fmt.Errorf("%w: %d-byte signature from a %d-byte key", ErrMalformed, len(r.Data), size)
 	}
 	return r.Data, nil
 }
@@ -90,20 +101,36 @@ func hashOf(opts crypto.SignerOpts) (crypto.Hash, error) {
 }
 
 // SignDigest signs a digest with a card key: one PIN entry, one signature.
+// Before the signing password is asked for, the card is checked to have a
+// signing certificate (ErrNoSigningCert).
 func (c *Card) SignDigest(ctx context.Context, key KeyID, prompt PINPrompt, h crypto.Hash, digest []byte) ([]byte, error) {
 	if _, err := DigestInfo(h, digest); err != nil { // refuse before asking for a PIN
 		return nil, err
 	}
 	var sig []byte
-	err := c.withPIN(ctx, "sign with "+key.String()+" key", key.PIN(), prompt, func(t *tx) error {
-		if err := t.selectEF(ctx, keyTable[key].keyFile); err != nil {
+	err := c.withPIN(ctx, c.keyOp(ctx, key, func(t *tx, p *Profile) error {
+		if err := t.selectEF(ctx, p.Keys[key].File); err != nil {
 			return err
 		}
 		var err error
-		sig, err = t.computeSignature(ctx, h, digest)
+		sig, err = t.computeSignature(ctx, h, digest, 0)
 		return err
-	})
+	}), prompt)
 	return sig, err
+}
+
+// keyOp is the pinOp of an operation with a card key.
+func (c *Card) keyOp(ctx context.Context, key KeyID, run func(t *tx, p *Profile) error) pinOp {
+	o := pinOp{
+		op:     "sign with " + key.String() + " key",
+		applet: func(p *Profile) []byte { return p.JPKI },
+		pin:    func(p *Profile) PIN { return p.Keys[key].PIN },
+		run:    run,
+	}
+	if key == KeySign {
+		o.before = func(t *tx, p *Profile) error { return t.requireSignCert(ctx, p) }
+	}
+	return o
 }
 
 // Signer returns a crypto.Signer for a card key. Each Sign asks for the PIN
@@ -119,21 +146,27 @@ func (c *Card) Signer(ctx context.Context, key KeyID, pub crypto.PublicKey, prom
 // WithKey verifies the key's PIN once, reads the key's certificate and hands
 // fn a signer that signs inside the same transaction. This is how a CMS
 // signature is made with a single PIN entry: the certificate goes into the
-// CMS and the signature is computed without asking again.
+// CMS and the signature is computed without asking again. The signer takes
+// its algorithm and size from the certificate's public key, among those the
+// card's profile lists (jpki.Algorithm); a key of another kind or size is
+// refused before anything is signed.
 func (c *Card) WithKey(ctx context.Context, key KeyID, prompt PINPrompt, fn func(cert *x509.Certificate, s crypto.Signer) error) error {
-	info := keyTable[key]
-	return c.withPIN(ctx, "sign with "+key.String()+" key", info.pin, prompt, func(t *tx) error {
-		cert, err := t.readCert(ctx, certTable[info.cert].fid)
+	return c.withPIN(ctx, c.keyOp(ctx, key, func(t *tx, p *Profile) error {
+		cert, err := t.readCert(ctx, p.Certs[p.Keys[key].Cert])
 		if err != nil {
 			return err
 		}
-		if err := t.selectEF(ctx, info.keyFile); err != nil {
+		alg, err := jpki.AlgorithmFor(cert.PublicKey, p.Algorithms)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrUnsupportedHash, err)
+		}
+		if err := t.selectEF(ctx, p.Keys[key].File); err != nil {
 			return err
 		}
 		return fn(cert, &cardSigner{pub: cert.PublicKey, sign: func(h crypto.Hash, digest []byte) ([]byte, error) {
-			return t.computeSignature(ctx, h, digest)
+			return t.computeSignature(ctx, h, digest, alg.RSABits/8)
 		}})
-	})
+	}), prompt)
 }
 
 // cardSigner adapts a signing function to crypto.Signer.

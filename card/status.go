@@ -1,6 +1,7 @@
 package card
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -32,19 +33,26 @@ type CertStatus struct {
 // Status is what the home screen and `mynactl status` show: no PIN needed, no
 // try used, no personal data.
 type Status struct {
-	ATR       string      `json:"atr"`
-	Protocol  string      `json:"protocol"`
-	Kind      Kind        `json:"-"`
-	KindName  string      `json:"kind"`
-	Token     string      `json:"token,omitempty"`
-	PINs      []PINStatus `json:"pins,omitempty"`
-	AuthCert  *CertStatus `json:"auth_certificate,omitempty"`
-	Supported bool        `json:"supported"`
+	ATR      string      `json:"atr"`
+	Protocol string      `json:"protocol"`
+	Kind     Kind        `json:"-"`
+	KindName string      `json:"kind"`
+	Token    string      `json:"token,omitempty"`
+	PINs     []PINStatus `json:"pins,omitempty"`
+	AuthCert *CertStatus `json:"auth_certificate,omitempty"`
+	// SignCert says whether the card carries a signing certificate (cards
+	// of children under 15 do not); nil when it was not asked.
+	SignCert  *bool  `json:"sign_certificate,omitempty"`
+	Profile   string `json:"profile,omitempty"` // Profile.Name of the card's generation
+	Supported bool   `json:"supported"`
 }
 
-// Status identifies the card, reads the three PIN counters and the auth
-// certificate's validity in one transaction. An unsupported card is reported
-// in the Status (Supported false), not as an error, so diagnostics can show it.
+// Status identifies the card, reads every PIN counter its profile lists,
+// whether it has a signing certificate and the auth certificate's validity,
+// in one transaction. An unsupported card is reported in the Status
+// (Supported false), not as an error, so diagnostics can show it. What it
+// learns is remembered for the insertion, so the operations that follow
+// neither identify the card again nor try extended length again.
 func (c *Card) Status(ctx context.Context, now time.Time) (Status, error) {
 	st := Status{ATR: hex.EncodeToString(c.conn.ATR()), Protocol: c.conn.Protocol()}
 	err := c.do(ctx, "read card status", func(t *tx) error {
@@ -58,42 +66,71 @@ func (c *Card) Status(ctx context.Context, now time.Time) (Status, error) {
 		if !st.Supported {
 			return nil
 		}
-		// JPKI is selected by kind(): the auth certificate and the two JPKI
-		// counters first, then the input-helper counter.
-		st.AuthCert = t.authCertStatus(ctx, now)
-		for _, p := range []PIN{PINAuth, PINSign} {
-			ps, err := t.pinStatus(ctx, p)
+		// kind() left the profile's JPKI applet selected: its certificates
+		// and counters first, then the PINs of other applets.
+		p := c.Profile()
+		st.Profile = p.Name
+		st.AuthCert = t.authCertStatus(ctx, now, p)
+		switch err := t.selectEF(ctx, p.Certs[CertSign]); {
+		case err == nil, errors.Is(err, ErrNotFound):
+			present := err == nil
+			st.SignCert = &present
+			t.c.mem.learn(func(i *insertionInfo) { i.signCert = tri(present) })
+		default:
+			return err
+		}
+		byPIN := map[PIN]PINStatus{}
+		for _, s := range p.PINs {
+			if !bytes.Equal(s.Applet, p.JPKI) {
+				continue
+			}
+			ps, err := t.pinStatus(ctx, s)
 			if err != nil {
 				return err
 			}
-			st.PINs = append(st.PINs, ps)
+			byPIN[s.PIN] = ps
 		}
-		if st.Kind == KindSmartphone {
-			return nil // a smartphone token has no input-helper applet
+		var current []byte
+		for _, s := range p.PINs {
+			if bytes.Equal(s.Applet, p.JPKI) {
+				continue
+			}
+			if !bytes.Equal(current, s.Applet) {
+				err := t.selectDF(ctx, s.Applet)
+				if errors.Is(err, ErrNotFound) {
+					continue // a smartphone token has no input-helper applet
+				}
+				if err != nil {
+					return err
+				}
+				current = s.Applet
+			}
+			ps, err := t.pinStatus(ctx, s)
+			if err != nil {
+				return err
+			}
+			byPIN[s.PIN] = ps
 		}
-		if err := t.selectApplet(ctx, PINHelper.Applet()); err != nil {
-			return err
+		for _, s := range p.PINs { // in the profile's order
+			if ps, ok := byPIN[s.PIN]; ok {
+				st.PINs = append(st.PINs, ps)
+			}
 		}
-		ps, err := t.pinStatus(ctx, PINHelper)
-		if err != nil {
-			return err
-		}
-		st.PINs = append([]PINStatus{ps}, st.PINs...)
 		return nil
 	})
 	return st, err
 }
 
-func (t *tx) pinStatus(ctx context.Context, p PIN) (PINStatus, error) {
-	n, err := t.triesLeft(ctx, p)
-	return PINStatus{PIN: p, Name: p.String(), TriesLeft: n, MaxTries: p.MaxTries(), Blocked: n == 0}, err
+func (t *tx) pinStatus(ctx context.Context, s PINSpec) (PINStatus, error) {
+	n, err := t.triesLeft(ctx, s)
+	return PINStatus{PIN: s.PIN, Name: s.PIN.String(), TriesLeft: n, MaxTries: s.MaxTries, Blocked: n == 0}, err
 }
 
 // authCertStatus reads the auth certificate in the selected JPKI applet.
 // Failures other than the card going away are kept in the status, since the
 // counters are still worth showing.
-func (t *tx) authCertStatus(ctx context.Context, now time.Time) *CertStatus {
-	cert, err := t.readCert(ctx, FIDJPKIAuthCert)
+func (t *tx) authCertStatus(ctx context.Context, now time.Time, p *Profile) *CertStatus {
+	cert, err := t.readCert(ctx, p.Certs[CertAuth])
 	switch {
 	case errors.Is(err, ErrSecurityStatus):
 		return &CertStatus{Present: true, NeedsPIN: true}

@@ -27,3 +27,46 @@ type Conn interface {
 	// Close releases the card.
 	Close() error
 }
+
+// HoldConn is a Conn that can keep the card to itself for one operation, so
+// that the counter read, the resident typing and the operation with the PIN
+// form one sequence nothing else can come between, without a transaction
+// held while a person types (Windows resets a card whose transaction sits
+// idle for about 5 seconds; an exclusive connection has no such limit).
+// PC/SC: SCardReconnect to SCARD_SHARE_EXCLUSIVE and back.
+type HoldConn interface {
+	Conn
+	// Hold makes the connection exclusive, leaving the card as it is. It
+	// fails with FaultSharingViolation while another application is
+	// connected; the driver then works as on a shared connection.
+	Hold(ctx context.Context) error
+	// Release ends the hold. With reset the card is reset on the way
+	// (SCARD_RESET_CARD): it forgets every verified PIN without an APDU.
+	// Release never waits longer than the call it makes.
+	Release(reset bool) error
+}
+
+// Insertion names one stay of a card in a reader: the reader and the
+// reader's count of card events, which PC/SC bumps at every insertion and
+// removal (the upper 16 bits of dwEventState on pcsc-lite and WinSCard).
+// What the driver learns about a card that cannot change while it stays in
+// (its kind, whether it takes extended-length APDUs) is kept per Insertion.
+type Insertion struct {
+	Reader string
+	Events uint32
+	ATR    string // hex, a second guard against a card swapped unseen
+}
+
+// InsertionConn is a Conn that can name the insertion it reaches. Events
+// 0 means the service does not count events: nothing is remembered then.
+type InsertionConn interface {
+	Insertion() Insertion
+}
+
+// LimitConn is a Conn whose reader carries APDUs of a bounded size: a Sony
+// PaSoRi RC-S300 declares extended APDUs but carries at most 522 bytes per
+// CCID message. MaxAPDU is the largest command or response APDU in bytes
+// (status word included), or 0 when unknown.
+type LimitConn interface {
+	MaxAPDU() int
+}

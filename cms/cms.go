@@ -20,6 +20,8 @@ import (
 	"io"
 
 	"github.com/smallstep/pkcs7"
+
+	"github.com/mynadesk/mynadesk/jpki"
 )
 
 // MaxContentSize is the largest content Sign accepts: 16 KiB under
@@ -39,9 +41,12 @@ var (
 	// ErrKeyMismatch: the signer's public key is not the certificate's, so
 	// the signature could never verify (wrong card, or wrong certificate).
 	ErrKeyMismatch = errors.New("cms: the signer's key does not belong to the certificate")
-	// ErrNotRSA: JPKI signing keys are RSA-2048; anything else is not a
-	// JPKI signing certificate.
+	// ErrNotRSA: JPKI signing keys are RSA; anything else is not a JPKI
+	// signing certificate.
 	ErrNotRSA = errors.New("cms: the certificate's key is not RSA")
+	// ErrAlgorithm: an RSA key of a size no JPKI card generation uses
+	// (jpki.AcceptedAlgorithms): nothing weaker than RSA-2048 is signed.
+	ErrAlgorithm = errors.New("cms: the certificate's key is not one a JPKI card makes")
 	// ErrBadCardSignature: what the signer returned does not verify under
 	// the certificate's key (a card or driver fault). Nothing is sent.
 	ErrBadCardSignature = errors.New("cms: the signature from the card does not verify")
@@ -75,6 +80,15 @@ func Sign(ctx context.Context, content []byte, cert *x509.Certificate, signer cr
 	pub, ok := cert.PublicKey.(*rsa.PublicKey)
 	if !ok {
 		return nil, ErrNotRSA
+	}
+	// The algorithm and its size come from the certificate's key, never
+	// from a constant: RSA 2048, 3072 or 4096 with PKCS#1 v1.5.
+	alg, err := jpki.AlgorithmFor(pub, jpki.AcceptedAlgorithms())
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrAlgorithm, err)
+	}
+	if alg.Hash != crypto.SHA256 {
+		return nil, fmt.Errorf("%w: %s", ErrAlgorithm, alg.Name)
 	}
 	if !pub.Equal(signer.Public()) {
 		return nil, ErrKeyMismatch

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"crypto/rand"
 	"crypto/rsa"
 	"errors"
 	"io"
@@ -202,5 +203,41 @@ func TestOpenSSLVerifies(t *testing.T) {
 	}
 	if out, err := run("-in", attFile, "-CAfile", filepath.Join(dir, jpkitest.FileAuthCACert)); err == nil {
 		t.Fatalf("openssl accepted the wrong root\n%s", out)
+	}
+}
+
+// The algorithm and its size come from the certificate's key: RSA-3072 is
+// signed (a 384-byte signature), RSA-1024 is refused before the card is
+// asked.
+func TestKeySizeFromCertificate(t *testing.T) {
+	base := pki(t)
+	for _, tc := range []struct {
+		bits int
+		want error
+	}{{3072, nil}, {1024, ErrAlgorithm}} {
+		key, err := rsa.GenerateKey(rand.Reader, tc.bits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := jpkitest.NewPKI(jpkitest.PKIOptions{Holder: jpkitest.Holder{Name: "公的\u3000花子", Address: "東京都", Birth: "19900101", Sex: "2"},
+			SignCA: base.SignCA, AuthCA: base.AuthCA, SignKey: key, AuthKey: base.AuthKey})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &cardSigner{key: key}
+		der, err := Sign(context.Background(), []byte("x"), p.SignCert, s, Options{})
+		if !errors.Is(err, tc.want) {
+			t.Fatalf("RSA-%d: %v, want %v", tc.bits, err, tc.want)
+		}
+		if tc.want != nil {
+			if s.calls != 0 {
+				t.Fatalf("RSA-%d: the card was asked", tc.bits)
+			}
+			continue
+		}
+		p7, err := pkcs7.Parse(der)
+		if err != nil || len(p7.Signers) != 1 || len(p7.Signers[0].EncryptedDigest) != 384 {
+			t.Fatalf("RSA-3072 CMS: %v", err)
+		}
 	}
 }

@@ -36,6 +36,8 @@ func cardCode(err error) assets.Code {
 			return assets.CodeJukiCard
 		}
 		return assets.CodeUnsupported
+	case errors.Is(err, card.ErrNoSigningCert):
+		return assets.CodeNoSignCert
 	case errors.As(err, &sce):
 		return assets.CodeSeveralReaders
 	case errors.Is(err, card.ErrReaderNotFound):

@@ -32,7 +32,7 @@ func ExitStatus(code assets.Code) int {
 		assets.CodeNoCard, assets.CodeReaderBusy, assets.CodeReaderMissing, assets.CodeServiceFailed:
 		return ExitReader
 	case assets.CodeCardMoved, assets.CodeNoAnswer, assets.CodeUnsupported,
-		assets.CodeJukiCard, assets.CodeReadOther:
+		assets.CodeJukiCard, assets.CodeNoSignCert, assets.CodeReadOther:
 		return ExitCard
 	case assets.CodePINFormat, assets.CodePINWrong, assets.CodePINBlockedHelp,
 		assets.CodePINBlockedAuth, assets.CodePINBlockedSign, assets.CodePINLastTry:

@@ -53,7 +53,8 @@ func Of(err error) *Problem {
 	}
 	switch code {
 	case assets.CodeSessionCode, assets.CodeSessionRef, assets.CodeSessionUnknown,
-		assets.CodeSessionExpired, assets.CodeSessionRefused, assets.CodeUnsupported, assets.CodeJukiCard:
+		assets.CodeSessionExpired, assets.CodeSessionRefused, assets.CodeUnsupported, assets.CodeJukiCard,
+		assets.CodeNoSignCert:
 		p.Retry = false
 	}
 	return p

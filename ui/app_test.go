@@ -324,7 +324,7 @@ func TestWrongThenBlockedPIN(t *testing.T) {
 
 func TestCardRemovedMidRead(t *testing.T) {
 	h := newHarness(t, settings.Settings{})
-	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{RemoveAfter: 7})
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{RemoveAfter: 5}) // the READ BINARY of attrs (6 APDUs)
 	ref := h.session()
 	h.waitPIN(card.PINHelper)
 	h.typePIN(testenv.HelperPIN)

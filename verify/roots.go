@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Mode says which JPKI the service trusts: production roots and the
@@ -34,13 +35,45 @@ func (m Mode) String() string {
 	return "production"
 }
 
-// ProductionRoots are the SHA-256 fingerprints of the DER of the J-LIS
-// signing roots (docs/certificates.md, "Trust anchors"). The certificates
-// themselves are published by J-LIS; an operator downloads them.
-var ProductionRoots = map[string]string{
-	"79679c33e4cc9319440f1ad120a597ff1844e2ef217063adb176966fd5e6fbeb": "signca02 (2019-09-14 to 2029-09-14)",
-	"d227f6cde11d35c5252178f106f843d24651944975413b539fa2fb68dbfa365f": "signca03 (2023-07-16 to 2033-07-15)",
+// RootGeneration is one generation of the J-LIS signing root. Every
+// generation has the same name; a certificate's issuer is chosen among
+// them by signature, never by name.
+type RootGeneration struct {
+	Name      string
+	NotBefore time.Time
+	NotAfter  time.Time
+	// SHA256 is the fingerprint of the root's DER as J-LIS publishes it;
+	// empty where the project has no published fingerprint to pin.
+	SHA256 string
 }
+
+// SigningRootGenerations are the three generations of the J-LIS signing
+// root (docs/certificates.md). The 2015 generation expired on
+// 2025-10-19: every certificate it issued has expired with it, so a
+// signature under it can only be Code 21; its fingerprint is not pinned
+// here (none is published in the project's sources), so a production
+// configuration cannot list it and such a certificate is reported as not
+// chaining to a trusted root (Code 32).
+var SigningRootGenerations = []RootGeneration{
+	{"signca01", time.Date(2015, 10, 19, 0, 0, 0, 0, time.UTC), time.Date(2025, 10, 19, 0, 0, 0, 0, time.UTC), ""},
+	{"signca02", time.Date(2019, 9, 14, 0, 0, 0, 0, time.UTC), time.Date(2029, 9, 14, 0, 0, 0, 0, time.UTC),
+		"79679c33e4cc9319440f1ad120a597ff1844e2ef217063adb176966fd5e6fbeb"},
+	{"signca03", time.Date(2023, 7, 16, 0, 0, 0, 0, time.UTC), time.Date(2033, 7, 15, 0, 0, 0, 0, time.UTC),
+		"d227f6cde11d35c5252178f106f843d24651944975413b539fa2fb68dbfa365f"},
+}
+
+// ProductionRoots are the SHA-256 fingerprints of the DER of the pinned
+// J-LIS signing roots, from SigningRootGenerations. The certificates
+// themselves are published by J-LIS; an operator downloads them.
+var ProductionRoots = func() map[string]string {
+	m := map[string]string{}
+	for _, g := range SigningRootGenerations {
+		if g.SHA256 != "" {
+			m[g.SHA256] = fmt.Sprintf("%s (%s to %s)", g.Name, g.NotBefore.Format(time.DateOnly), g.NotAfter.Format(time.DateOnly))
+		}
+	}
+	return m
+}()
 
 // ErrNotProductionRoot: a root given in Production mode is not one of the
 // pinned J-LIS roots (for example a test root in a production config).
@@ -177,7 +210,8 @@ func (r *Roots) Certificates() []*x509.Certificate {
 }
 
 // issuerOf returns the root that signed cert: same name, and the signature
-// verifies. Names alone do not decide: all generations share one.
+// verifies. Names alone do not decide: all generations share one, and each
+// candidate is tried until one's key verifies the certificate.
 func (r *Roots) issuerOf(cert *x509.Certificate) *root {
 	for i := range r.roots {
 		rt := &r.roots[i]

@@ -66,6 +66,11 @@ type Options struct {
 	// one-PIN variant, where the service takes the attributes from the
 	// certificate).
 	Held *jpki.Attributes
+	// Algorithms are the signature algorithms accepted: what some card
+	// generation makes and nothing weaker. Nil means
+	// jpki.AcceptedAlgorithms() (RSA 2048/3072/4096, PKCS#1 v1.5,
+	// SHA-256).
+	Algorithms []jpki.Algorithm
 	// Logger gets one line per verification with the outcome and code (no
 	// personal data); nil logs nothing.
 	Logger *slog.Logger
@@ -179,8 +184,16 @@ func Verify(ctx context.Context, signed []byte, opts Options) (res Result, err e
 	if !ok {
 		return res, fail(ErrAlgorithm, "certificate key is not RSA")
 	}
-	if pub.N.BitLen() < 2048 {
-		return res, fail(ErrAlgorithm, "RSA key of %d bits", pub.N.BitLen())
+	algs := opts.Algorithms
+	if algs == nil {
+		algs = jpki.AcceptedAlgorithms()
+	}
+	alg, err := jpki.AlgorithmFor(pub, algs)
+	if err != nil {
+		return res, failErr(ErrAlgorithm, err, "")
+	}
+	if alg.Hash != crypto.SHA256 { // the only digest this reader parses
+		return res, fail(ErrAlgorithm, "%s not supported", alg.Name)
 	}
 	ad := sha256.Sum256(si.signedAttrs)
 	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, ad[:], si.signature); err != nil {
@@ -194,6 +207,13 @@ func Verify(ctx context.Context, signed []byte, opts Options) (res Result, err e
 		return res, fail(ErrUnknownCA, "issuer %s is not a trust root", cert.Issuer)
 	}
 	res.Root = rt.cert
+	if now.After(rt.cert.NotAfter) && now.After(cert.NotAfter) {
+		// A root generation that has expired (the 2015 one, since
+		// 2025-10-19) took its certificates with it: the resident's
+		// remedy is a renewed certificate, Code 21.
+		return res, fail(ErrExpired, "expired %s under a root generation that expired %s",
+			cert.NotAfter.Format(time.RFC3339), rt.cert.NotAfter.Format(time.RFC3339))
+	}
 	if now.Before(rt.cert.NotBefore) || now.After(rt.cert.NotAfter) {
 		return res, fail(ErrUnknownCA, "trust root %s not valid now", rt.cert.Subject)
 	}

@@ -416,3 +416,75 @@ func TestLoadRoots(t *testing.T) {
 		t.Error("a leaf certificate accepted as a root")
 	}
 }
+
+// J-LIS has three signing-root generations with one name (2015, expired
+// 2025-10-19; 2019; 2023): each certificate chains to the one whose key
+// signed it, and a certificate of the expired generation is Code 21.
+func TestThreeSameNamedRootGenerations(t *testing.T) {
+	f := fx(t)
+	gen2015, err := jpkitest.NewSignCA(time.Date(2016, 10, 19, 0, 0, 0, 0, time.UTC)) // valid 2015-10-19 → 2025-10-19
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(gen2015.Cert.RawSubject, f.gen1.Cert.RawSubject) || !bytes.Equal(f.gen2.Cert.RawSubject, f.gen1.Cert.RawSubject) {
+		t.Fatal("the three generations must share one name")
+	}
+	roots, err := NewRoots(Test, gen2015.Cert, f.gen1.Cert, f.gen2.Cert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(roots.Certificates()); n != 3 {
+		t.Fatalf("%d roots kept", n)
+	}
+	var crls [][]byte
+	issuedAt := time.Date(2021, 4, 1, 0, 0, 0, 0, time.UTC)
+	for _, ca := range []*jpkitest.CA{gen2015, f.gen1, f.gen2} {
+		now := f.now
+		if ca == gen2015 {
+			now = issuedAt
+		}
+		c, err := ca.IssueCRL(nil, now.Add(-time.Hour), now.Add(23*time.Hour), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		crls = append(crls, c)
+	}
+	idx := NewCRLIndex(roots)
+	for _, c := range crls {
+		if _, err := idx.Add(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts := Options{Roots: roots, Revocation: []RevocationChecker{idx}, Now: f.now}
+	for _, ca := range []*jpkitest.CA{f.gen1, f.gen2} {
+		p := f.pki(t, jpkitest.PKIOptions{SignCA: ca})
+		res := check(t, f.sign(t, content, p.SignCert), opts, nil)
+		if !res.Root.Equal(ca.Cert) {
+			t.Errorf("chained to %v, want the generation that signed it", res.Root.NotBefore)
+		}
+	}
+	old := f.pki(t, jpkitest.PKIOptions{SignCA: gen2015, Now: issuedAt})
+	res := check(t, f.sign(t, content, old.SignCert), opts, ErrExpired)
+	if !res.Root.Equal(gen2015.Cert) || res.Code != "21" {
+		t.Errorf("2015 generation: root %v code %s", res.Root.NotBefore, res.Code)
+	}
+	// While the 2015 generation was valid, its certificates verified.
+	opts.Now = issuedAt.Add(time.Hour)
+	opts.Revocation = []RevocationChecker{idx}
+	if res := check(t, f.sign(t, content, old.SignCert), opts, nil); !res.Root.Equal(gen2015.Cert) {
+		t.Error("wrong generation in 2021")
+	}
+	// The fingerprint table knows all three generations; the two published
+	// fingerprints are pinned.
+	if len(SigningRootGenerations) != 3 || len(ProductionRoots) != 2 {
+		t.Fatalf("%d generations, %d pinned", len(SigningRootGenerations), len(ProductionRoots))
+	}
+	for _, g := range SigningRootGenerations[1:] {
+		if _, ok := ProductionRoots[g.SHA256]; !ok {
+			t.Errorf("%s not pinned", g.Name)
+		}
+	}
+	if _, err := NewRoots(Production, gen2015.Cert); !errors.Is(err, ErrNotProductionRoot) {
+		t.Fatalf("a test root in production: %v", err)
+	}
+}

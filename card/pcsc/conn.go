@@ -26,7 +26,19 @@ type conn struct {
 	proto   scard.Protocol
 	// pending is set while an abandoned call is still inside the service.
 	pending atomic.Pointer[card.ReaderError]
+	// owedReset is set when a reset was asked for (Release) but could not
+	// be made: Close then disconnects with SCARD_RESET_CARD, so the card
+	// still forgets the PIN.
+	owedReset atomic.Bool
+	insertion card.Insertion
+	maxAPDU   int
 }
+
+var (
+	_ card.HoldConn      = (*conn)(nil)
+	_ card.InsertionConn = (*conn)(nil)
+	_ card.LimitConn     = (*conn)(nil)
+)
 
 func (c *conn) readStatus() error {
 	return protect(func() error {
@@ -73,6 +85,14 @@ func (c *conn) call(ctx context.Context, op string, fn func() ([]byte, error)) (
 	}()
 	select {
 	case r := <-done:
+		if errors.Is(r.err, scard.ErrNotTransacted) || errors.Is(r.err, scard.ErrCommError) {
+			// pcscd answers a card taken away mid-command with these until
+			// its presence poll notices: a card that is gone is 13100, not
+			// 13500.
+			if gone := c.sys.cardGone(ctx, c.reader); gone != nil {
+				r.err = gone
+			}
+		}
 		return r.data, classify(op, c.reader, r.err)
 	case <-ctx.Done():
 		stuck.Err = ctx.Err()
@@ -102,7 +122,7 @@ func (c *conn) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
 			// mid-command with an empty response instead of an error: ask
 			// the service whether the card is still there. (A 1-byte
 			// answer is a garbled one, not a removal.)
-			err = c.sys.cardGone(c.reader)
+			err = c.sys.cardGone(ctx, c.reader)
 		}
 		return out, err
 	})
@@ -132,6 +152,53 @@ func (c *conn) Reconnect(ctx context.Context) error {
 	})
 }
 
+// Hold reconnects exclusively, leaving the card as it is: no other
+// application can connect or transmit until Release. A sharing violation
+// (someone else is connected) is returned as such; the driver then goes on
+// shared.
+func (c *conn) Hold(ctx context.Context) error {
+	return c.do(ctx, "hold the card", func() error {
+		return c.h.Reconnect(scard.ShareExclusive, scard.ProtocolT1|scard.ProtocolT0, scard.LeaveCard)
+	})
+}
+
+// Release reconnects shared; with reset the card is reset on the way
+// (SCARD_RESET_CARD), so it forgets every verified PIN without an APDU. It
+// waits at most releaseWait; a reset that could not be made is made by
+// Close.
+func (c *conn) Release(reset bool) error {
+	disp := scard.LeaveCard
+	if reset {
+		disp = scard.ResetCard
+		c.owedReset.Store(true)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), releaseCallWait)
+	defer cancel()
+	err := c.do(ctx, "release the card", func() error {
+		return c.h.Reconnect(scard.ShareShared, scard.ProtocolT1|scard.ProtocolT0, disp)
+	})
+	switch {
+	case err == nil:
+		c.owedReset.Store(false)
+		return nil
+	case card.FaultOf(err) == card.FaultCardRemoved || card.FaultOf(err) == card.FaultNoCard:
+		c.owedReset.Store(false) // out of the field: it forgot
+		return nil
+	}
+	return err
+}
+
+// releaseCallWait bounds Release: the operation's timeout is already spent
+// when the card stopped answering.
+const releaseCallWait = 500 * time.Millisecond
+
+// Insertion names the card's stay in the reader (its event count when the
+// connection was made).
+func (c *conn) Insertion() card.Insertion { return c.insertion }
+
+// MaxAPDU is the largest APDU the reader carries, 0 when unknown.
+func (c *conn) MaxAPDU() int { return c.maxAPDU }
+
 // setState records the ATR and protocol; a reconnect may run on an
 // abandoned call's goroutine while the caller reads them.
 func (c *conn) setState(atr []byte, proto scard.Protocol) {
@@ -159,27 +226,39 @@ func (c *conn) Protocol() string {
 	return "unknown"
 }
 
-// closeWait bounds how long Close waits for a handle stuck in the service.
-const closeWait = 2 * time.Second
+// closeWait bounds how long Close waits for the disconnect. Close is called
+// after an operation's timeout, and every operation must return within its
+// timeout plus a second, whatever the card or pcscd does.
+const closeWait = 200 * time.Millisecond
 
-// Close releases the card. A handle stuck in a call is disconnected in the
-// background so Close itself never hangs.
+// Close releases the card, with a reset if one is owed (see Release). A
+// handle stuck in a call is disconnected in the background when the call
+// returns, so Close itself never hangs.
 func (c *conn) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), closeWait)
-	defer cancel()
+	disp := scard.LeaveCard
+	if c.owedReset.Load() {
+		disp = scard.ResetCard
+	}
 	done := make(chan error, 1)
+	c.sys.inflight.Add(1)
 	go func() {
+		defer c.sys.inflight.Done()
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		done <- c.h.Disconnect(scard.LeaveCard)
+		done <- protect(func() error { return c.h.Disconnect(disp) })
 	}()
+	if c.pending.Load() != nil {
+		return nil // stuck in the service: the goroutine disconnects when it can
+	}
+	t := time.NewTimer(closeWait)
+	defer t.Stop()
 	select {
 	case err := <-done:
 		if errors.Is(err, scard.ErrInvalidHandle) || errors.Is(err, scard.ErrRemovedCard) {
 			return nil // nothing left to release
 		}
 		return classify("disconnect", c.reader, err)
-	case <-ctx.Done():
+	case <-t.C:
 		return nil
 	}
 }

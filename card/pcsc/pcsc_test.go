@@ -151,3 +151,34 @@ func TestConcurrentStatusQueries(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A card taken away mid-sequence: pcscd answers the first APDU after the
+// removal with an empty answer, later ones with SCARD_E_NOT_TRANSACTED until
+// its presence poll notices. Every one of them is the card gone (13100),
+// never "no answer" (13500).
+func TestRemovedCardIsRemovalNotNoAnswer(t *testing.T) {
+	vpcdtest.Lock(t)
+	sys, err := pcsc.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sys.Close()
+	vpcdtest.Insert(t, 0, sim.Server(newCard(t), sim.ServeOptions{Faults: sim.Faults{RemoveAfter: 1}}))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := sys.Connect(ctx, vpcdtest.Readers[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	sel := []byte{0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01}
+	if _, err := conn.Transmit(ctx, sel); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		_, err := conn.Transmit(ctx, sel)
+		if f := card.FaultOf(err); f != card.FaultCardRemoved {
+			t.Fatalf("transmit %d after removal: %v (%v), want card removed", i+1, err, f)
+		}
+	}
+}

@@ -5,9 +5,12 @@ package pcsc
 
 import (
 	"context"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,7 +29,7 @@ const pollInterval = 250 * time.Millisecond
 
 // System is the PC/SC service. It implements card.System.
 type System struct {
-	mu  sync.Mutex // serialises calls on the context
+	mu  ctxMutex // serialises calls on the context; callers can give up waiting
 	ctx *scard.Context
 	// inflight counts calls on card handles still inside the service, so
 	// Close never releases the context under them.
@@ -42,27 +45,56 @@ func Open() (*System, error) {
 	if err != nil {
 		return nil, classifyService("connect to the smart-card service", err)
 	}
-	return &System{ctx: c}, nil
+	return &System{ctx: c, mu: newCtxMutex()}, nil
 }
 
 // releaseWait bounds how long Close waits for calls still in the service.
-const releaseWait = 5 * time.Second
+// Close follows an operation that may have spent its whole timeout on a
+// mute card, and every operation returns within its timeout plus a second.
+const releaseWait = 250 * time.Millisecond
 
 // Close releases the context once no call on one of its cards is still in
-// the service. A call stuck past releaseWait leaves the context unreleased:
-// a small leak instead of freeing memory the service may still write.
+// the service. A call stuck past releaseWait leaves the context to be
+// released in the background when the call returns (or never, if it never
+// does): a small leak instead of freeing memory the service may still write.
 func (s *System) Close() error {
 	done := make(chan struct{})
 	go func() { s.inflight.Wait(); close(done) }()
+	release := func() error {
+		s.mu.lock()
+		defer s.mu.unlock()
+		return classify("release context", "", s.ctx.Release())
+	}
+	t := time.NewTimer(releaseWait)
+	defer t.Stop()
 	select {
 	case <-done:
-	case <-time.After(releaseWait):
+		return release()
+	case <-t.C:
+		go func() { <-done; release() }()
 		return nil
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return classify("release context", "", s.ctx.Release())
 }
+
+// ctxMutex is a mutex a caller can stop waiting for when its context ends:
+// a call stuck in the service (SCardConnect to a reader whose card does not
+// answer) holds it, and nothing else may wait behind it for ever.
+type ctxMutex struct{ ch chan struct{} }
+
+func newCtxMutex() ctxMutex { return ctxMutex{ch: make(chan struct{}, 1)} }
+
+func (m ctxMutex) lock() { m.ch <- struct{}{} }
+
+func (m ctxMutex) lockCtx(ctx context.Context) error {
+	select {
+	case m.ch <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (m ctxMutex) unlock() { <-m.ch }
 
 // vanishWait bounds how long cardGone watches for a card to leave after an
 // empty answer: pcscd notices a removal on its next presence poll (about
@@ -72,20 +104,25 @@ const vanishWait = 2 * time.Second
 // cardGone reports scard.ErrRemovedCard if the reader's card has left, or
 // leaves within vanishWait, and nil if it stays. It asks the service about
 // the reader, not the handle, which may no longer be usable.
-func (s *System) cardGone(reader string) error {
+func (s *System) cardGone(ctx context.Context, reader string) error {
 	deadline := time.Now().Add(vanishWait)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
 	rs := []scard.ReaderState{{Reader: reader, CurrentState: scard.StateUnaware}}
 	for {
-		s.mu.Lock()
+		if s.mu.lockCtx(ctx) != nil {
+			return nil
+		}
 		err := GetStatusChange(s.ctx, rs, 0)
-		s.mu.Unlock()
+		s.mu.unlock()
 		if err != nil && !errors.Is(err, scard.ErrTimeout) {
 			return err
 		}
 		if rs[0].EventState&scard.StatePresent == 0 {
 			return scard.ErrRemovedCard
 		}
-		if time.Now().After(deadline) {
+		if time.Now().After(deadline) || ctx.Err() != nil {
 			return nil
 		}
 		rs[0].CurrentState = rs[0].EventState &^ scard.StateChanged
@@ -106,8 +143,10 @@ func (s *System) Readers(ctx context.Context) ([]card.ReaderState, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	if err := s.mu.lockCtx(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.unlock()
 	names, err := s.listReaders()
 	if err != nil || len(names) == 0 {
 		return nil, err
@@ -174,9 +213,11 @@ func (s *System) block(ctx context.Context, known []card.ReaderState) error {
 	if d, ok := ctx.Deadline(); ok && time.Until(d) < wait {
 		wait = max(time.Until(d), time.Millisecond)
 	}
-	s.mu.Lock()
+	if err := s.mu.lockCtx(ctx); err != nil {
+		return err
+	}
 	err := GetStatusChange(s.ctx, rs, wait)
-	s.mu.Unlock()
+	s.mu.unlock()
 	if cerr := ctx.Err(); cerr != nil {
 		return cerr
 	}
@@ -189,24 +230,86 @@ func (s *System) block(ctx context.Context, known []card.ReaderState) error {
 }
 
 // Connect opens the card in reader in shared mode, so other applications may
-// use it between our transactions.
+// use it between our transactions. SCardConnect blocks while the reader's
+// card does not answer, so it runs on a goroutine and Connect returns when
+// ctx ends.
 func (s *System) Connect(ctx context.Context, reader string) (card.Conn, error) {
-	if err := ctx.Err(); err != nil {
+	if err := s.mu.lockCtx(ctx); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	h, err := s.ctx.Connect(reader, scard.ShareShared, scard.ProtocolT1|scard.ProtocolT0)
-	s.mu.Unlock()
-	if errors.Is(err, scard.ErrUnknownReader) {
+	type result struct {
+		h      *scard.Card
+		events uint32
+		err    error
+	}
+	done := make(chan result, 1)
+	s.inflight.Add(1)
+	go func() {
+		defer s.inflight.Done()
+		defer s.mu.unlock()
+		var r result
+		r.err = protect(func() (err error) {
+			r.h, err = s.ctx.Connect(reader, scard.ShareShared, scard.ProtocolT1|scard.ProtocolT0)
+			if err != nil {
+				return err
+			}
+			rs := []scard.ReaderState{{Reader: reader, CurrentState: scard.StateUnaware}}
+			if GetStatusChange(s.ctx, rs, 0) == nil {
+				// pcsc-lite and WinSCard count card events in the upper
+				// 16 bits of the event state.
+				r.events = uint32(rs[0].EventState) >> 16
+			}
+			return nil
+		})
+		if ctx.Err() != nil && r.h != nil {
+			r.h.Disconnect(scard.LeaveCard) // the caller has gone
+		}
+		done <- r
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-ctx.Done():
+		return nil, &card.ReaderError{Fault: card.FaultTimeout, Reader: reader, Op: "connect (no answer)", Err: ctx.Err()}
+	}
+	if errors.Is(r.err, scard.ErrUnknownReader) {
 		return nil, fmt.Errorf("%w: %q", card.ErrReaderNotFound, reader)
 	}
-	if err != nil {
-		return nil, classify("connect", reader, err)
+	if r.err != nil {
+		return nil, classify("connect", reader, r.err)
 	}
-	c := &conn{sys: s, reader: reader, h: h}
+	c := &conn{sys: s, reader: reader, h: r.h, maxAPDU: maxAPDU(r.h, reader)}
 	if err := c.readStatus(); err != nil {
-		h.Disconnect(scard.LeaveCard)
+		r.h.Disconnect(scard.LeaveCard)
 		return nil, err
 	}
+	if r.events != 0 {
+		c.insertion = card.Insertion{Reader: reader, Events: r.events, ATR: hex.EncodeToString(c.ATR())}
+	}
 	return c, nil
+}
+
+// knownLimits are readers whose APDU size is smaller than what they
+// declare. The Sony PaSoRi RC-S300 (pcsc-lite names it "SONY FeliCa Port
+// RC-S300/P" or similar) declares extended APDUs but carries at most 522
+// bytes per CCID message, 512 of them APDU.
+var knownLimits = []struct {
+	name string
+	max  int
+}{{"RC-S300", 512}}
+
+// maxAPDU asks the reader driver for the largest APDU it carries
+// (SCARD_ATTR_MAXINPUT; pcsc-lite's CCID driver answers its message size
+// less the CCID header) and applies knownLimits.
+func maxAPDU(h *scard.Card, reader string) int {
+	n := 0
+	if b, err := h.GetAttrib(scard.AttrMaxinput); err == nil && len(b) >= 4 {
+		n = int(binary.LittleEndian.Uint32(b))
+	}
+	for _, k := range knownLimits {
+		if strings.Contains(reader, k.name) && (n == 0 || k.max < n) {
+			n = k.max
+		}
+	}
+	return n
 }

@@ -9,6 +9,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mynadesk/mynadesk/card"
 )
@@ -35,7 +36,7 @@ type pinObj struct {
 	name       string // key in the card directory's state file
 	value      []byte
 	tries, max int
-	kind       card.PIN // shape rule for CHANGE PIN
+	spec       *card.PINSpec // shape rule for CHANGE PIN; nil for 照合番号
 	changeable bool
 }
 
@@ -81,7 +82,18 @@ type Card struct {
 	// txn is held by the Conn inside Begin/End, or briefly by any Conn
 	// transmitting outside a transaction.
 	txn chan struct{}
+
+	// holder is the Conn holding the card exclusively (Conn.Hold), if any.
+	holdMu sync.Mutex
+	holder *Conn
+	// insertion numbers this card's stay in its reader for the driver's
+	// per-insertion memory: unique per Card in the process.
+	insertion uint32
+	profile   *card.Profile
 }
+
+// insertions hands out Card.insertion.
+var insertions atomic.Uint32
 
 // pinState is what the card directory keeps of one PIN.
 type pinState struct {
@@ -91,31 +103,39 @@ type pinState struct {
 
 // NewCard builds a card from a profile, in memory only: PIN counters are
 // lost when the Card is dropped. OpenCard builds one that persists them.
+// The applets, files and PINs come from the card generation's
+// card.Profile (Profile.Generation): the JPKI applet (or the next
+// generation's authentication applet) from its data, and on a current card
+// the input-helper, card-face and 住基 applets too.
 func NewCard(p Profile) (*Card, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
+	prof := p.cardProfile()
 	c := &Card{
-		byPIN:    map[card.PIN]*pinObj{},
-		verified: map[*pinObj]bool{},
-		ext:      p.Extended,
-		resp:     p.Response,
-		txn:      make(chan struct{}, 1),
+		byPIN:     map[card.PIN]*pinObj{},
+		verified:  map[*pinObj]bool{},
+		ext:       p.Extended,
+		resp:      p.Response,
+		txn:       make(chan struct{}, 1),
+		insertion: insertions.Add(1),
+		profile:   prof,
 	}
-	newPIN := func(name, value string, max int, kind card.PIN, changeable bool) *pinObj {
-		po := &pinObj{name: name, value: []byte(value), tries: max, max: max, kind: kind, changeable: changeable}
+	newPIN := func(name, value string, max int, spec *card.PINSpec, changeable bool) *pinObj {
+		po := &pinObj{name: name, value: []byte(value), tries: max, max: max, spec: spec, changeable: changeable}
 		c.pins = append(c.pins, po)
 		return po
 	}
-	helper := newPIN("helper", p.HelperPIN, card.PINHelper.MaxTries(), card.PINHelper, true)
-	auth := newPIN("auth", p.AuthPIN, card.PINAuth.MaxTries(), card.PINAuth, true)
-	sign := newPIN("sign", p.SignPIN, card.PINSign.MaxTries(), card.PINSign, true)
-	c.byPIN[card.PINHelper], c.byPIN[card.PINAuth], c.byPIN[card.PINSign] = helper, auth, sign
-	for kind, n := range p.TriesLeft {
-		c.byPIN[kind].tries = n
+	for i := range prof.PINs {
+		spec := &prof.PINs[i]
+		c.byPIN[spec.PIN] = newPIN(spec.PIN.String(), p.pinValue(spec.PIN), spec.MaxTries, spec, true)
 	}
-	numberA := newPIN("number-a", p.IndividualNumber, helperNumberTries, 0, false)
-	numberB := newPIN("number-b", p.Holder.Birth[2:]+p.ExpiryYear+p.SecurityCode, helperNumberTries, 0, false)
+	for kind, n := range p.TriesLeft {
+		if po := c.byPIN[kind]; po != nil {
+			po.tries = n
+		}
+	}
+	auth, sign := c.byPIN[prof.Keys[card.KeyAuth].PIN], c.byPIN[prof.Keys[card.KeySign].PIN]
 
 	data := func(b []byte, read ...*pinObj) *ef { return &ef{kind: efData, data: b, read: read} }
 	var authCertRead []*pinObj
@@ -123,20 +143,40 @@ func NewCard(p Profile) (*Card, error) {
 		authCertRead = []*pinObj{auth}
 	}
 	serial := sha256.Sum256(p.AuthCert)
-	jpki := &applet{name: "jpki", aid: card.AIDJPKI, files: map[card.FID]*ef{
-		card.FIDJPKIAuthCert:  data(certFile(p.AuthCert), authCertRead...),
-		card.FIDJPKIAuthCA:    data(certFile(p.AuthCACert)),
-		card.FIDJPKISignCert:  data(certFile(p.SignCert), sign),
-		card.FIDJPKISignCA:    data(certFile(p.SignCACert)),
-		card.FIDJPKITokenInfo: data(tokenInfo(p.Token, hex.EncodeToString(serial[:8]))),
-		card.FIDJPKICertFlags: data(certFlags()),
-		card.FIDJPKIAuthKey:   {kind: efKey, key: p.AuthKey, pin: auth},
-		card.FIDJPKIAuthPIN:   {kind: efPIN, pin: auth},
-		card.FIDJPKISignKey:   {kind: efKey, key: p.SignKey, pin: sign},
-		card.FIDJPKISignPIN:   {kind: efPIN, pin: sign},
-	}}
+	label := p.Token.Label()
+	if p.Token == TokenCard && len(prof.Labels) > 0 {
+		label = prof.Labels[0]
+	}
+	jpkiFiles := map[card.FID]*ef{
+		prof.Certs[card.CertAuth]:    data(certFile(p.AuthCert), authCertRead...),
+		prof.Certs[card.CertAuthCA]:  data(certFile(p.AuthCACert)),
+		prof.Certs[card.CertSignCA]:  data(certFile(p.SignCACert)),
+		prof.TokenInfo:               data(tokenInfo(label, hex.EncodeToString(serial[:8]))),
+		prof.CertFlags:               data(certFlags(!p.NoSignCert)),
+		prof.Keys[card.KeyAuth].File: {kind: efKey, key: p.AuthKey, pin: auth},
+		prof.PINFile(card.PINAuth):   {kind: efPIN, pin: auth},
+		prof.PINFile(card.PINSign):   {kind: efPIN, pin: sign},
+	}
+	if !p.NoSignCert {
+		// A child's card has no signing certificate and no signing key:
+		// their EFs are absent (6A 82), which is how the driver finds out
+		// before asking for a password.
+		jpkiFiles[prof.Certs[card.CertSign]] = data(certFile(p.SignCert), sign)
+		jpkiFiles[prof.Keys[card.KeySign].File] = &ef{kind: efKey, key: p.SignKey, pin: sign}
+	}
+	if bytes.Equal(prof.Attributes.Applet, prof.JPKI) {
+		jpkiFiles[prof.Attributes.File] = data(helperAttributes(p.Holder), c.byPIN[prof.Attributes.PIN])
+	}
+	jpki := &applet{name: "jpki", aid: prof.JPKI, files: jpkiFiles}
+	c.applets = []*applet{jpki}
+	if prof != card.DefaultProfile() {
+		return c, nil
+	}
+	helper := c.byPIN[card.PINHelper]
+	numberA := newPIN("number-a", p.IndividualNumber, helperNumberTries, nil, false)
+	numberB := newPIN("number-b", p.Holder.Birth[2:]+p.ExpiryYear+p.SecurityCode, helperNumberTries, nil, false)
 	juki := &applet{name: "juki", aid: card.AIDJuki, files: map[card.FID]*ef{}}
-	c.applets = []*applet{jpki, juki}
+	c.applets = append(c.applets, juki)
 	if p.Token == TokenCard {
 		ef1 := helperNumber(p.IndividualNumber)
 		ef2 := helperAttributes(p.Holder)
@@ -179,6 +219,22 @@ func (c *Card) Reset() {
 	defer c.mu.Unlock()
 	c.cur, c.curEF, c.pending = nil, nil, nil
 	clear(c.verified)
+}
+
+// Profile is the card generation the virtual card plays.
+func (c *Card) Profile() *card.Profile { return c.profile }
+
+// Verified reports whether any PIN is verified now, for tests of the
+// guarantee that no operation leaves one behind.
+func (c *Card) Verified() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, v := range c.verified {
+		if v {
+			return true
+		}
+	}
+	return false
 }
 
 // TriesLeft reports a PIN's counter as the card holds it, for tests and for
@@ -421,7 +477,7 @@ func (c *Card) changePIN(cmd card.Command) []byte {
 		return sw(card.SWSecurityNotSatisfied)
 	case len(cmd.Data) == 0:
 		return sw(card.SWWrongLength)
-	case !pinShapeOK(p.kind, cmd.Data):
+	case p.spec == nil || !p.spec.ShapeOK(cmd.Data):
 		return sw(swWrongData)
 	}
 	old := p.value
@@ -449,13 +505,20 @@ func (c *Card) computeSignature(cmd card.Command) []byte {
 		return sw(card.SWWrongLength)
 	}
 	size := f.key.Size()
-	if c.resp == ResponseWrongLe && cmd.Le != card.NoLe && cmd.Le != size {
+	if c.resp == ResponseWrongLe && cmd.Le != card.NoLe && cmd.Le != size && size <= card.MaxShortLe {
 		return []byte{swWrongLeSW1, byte(size)}
 	}
 	// Hash 0: the data is the DigestInfo; the card only pads and exponentiates.
 	sig, err := rsa.SignPKCS1v15(rand.Reader, f.key, crypto.Hash(0), cmd.Data)
 	if err != nil {
 		return sw(card.SWWrongLength)
+	}
+	if cmd.Le != card.NoLe && cmd.Le < len(sig) && c.resp != ResponseGetResponse {
+		// A signature longer than a short Le (RSA-3072 and up): the first
+		// Le bytes, the rest through GET RESPONSE (ISO 7816-4 61 xx).
+		c.pending = append([]byte(nil), sig[cmd.Le:]...)
+		out := append([]byte(nil), sig[:cmd.Le]...)
+		return append(out, swMoreDataSW1, byte(min(len(c.pending), 256)))
 	}
 	return c.answer(sig)
 }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"sync"
 
@@ -36,7 +37,26 @@ type Conn struct {
 	closed bool
 }
 
-var _ card.Conn = (*Conn)(nil)
+var (
+	_ card.HoldConn      = (*Conn)(nil)
+	_ card.InsertionConn = (*Conn)(nil)
+)
+
+// ErrHeld is carried by the FaultSharingViolation a Conn returns while
+// another Conn holds the card (Hold).
+var ErrHeld = errors.New("sim: another connection holds the card exclusively")
+
+// heldByOther reports another Conn's hold as a sharing violation, as PC/SC
+// does for an exclusive connection.
+func (c *Conn) heldByOther(op string) error {
+	c.card.holdMu.Lock()
+	h := c.card.holder
+	c.card.holdMu.Unlock()
+	if h != nil && h != c {
+		return c.readerError(card.FaultSharingViolation, op, ErrHeld)
+	}
+	return nil
+}
 
 // ConnOption configures NewConn.
 type ConnOption func(*Conn)
@@ -84,6 +104,9 @@ func (c *Conn) lockCard(ctx context.Context, op string) (func(), error) {
 	}
 	if inTxn {
 		return func() {}, nil
+	}
+	if err := c.heldByOther(op); err != nil {
+		return nil, err
 	}
 	select {
 	case c.card.txn <- struct{}{}:
@@ -137,6 +160,9 @@ func (c *Conn) Begin(ctx context.Context) error {
 	case c.faults.isRemoved():
 		return c.readerError(card.FaultCardRemoved, opBegin, ErrCardRemoved)
 	}
+	if err := c.heldByOther(opBegin); err != nil {
+		return err
+	}
 	select {
 	case c.card.txn <- struct{}{}:
 	case <-ctx.Done():
@@ -160,9 +186,10 @@ func (c *Conn) End() error {
 	return nil
 }
 
-// Reconnect resets the card (every Conn sees the reset: no applet selected,
-// no PIN verified) and ends this Conn's transaction. A removed card stays
-// removed: FaultNoCard.
+// Reconnect re-establishes the connection and ends this Conn's
+// transaction, leaving the card as it is (SCARD_LEAVE_CARD): like a real
+// card, a verified PIN survives it. A removed card stays removed:
+// FaultNoCard. ResetCard is the reset.
 func (c *Conn) Reconnect(ctx context.Context) error {
 	if ctx.Err() != nil {
 		return c.ctxError(ctx, "reconnect")
@@ -179,8 +206,62 @@ func (c *Conn) Reconnect(ctx context.Context) error {
 		c.inTxn = false
 		<-c.card.txn
 	}
-	c.card.Reset()
 	return nil
+}
+
+// ResetCard resets the card as another application's SCARD_RESET_CARD
+// would: no applet, no EF, no PIN verified, for every Conn.
+func (c *Conn) ResetCard() { c.card.Reset() }
+
+// Hold makes this Conn the only one that reaches the card until Release
+// (PC/SC: an exclusive connection). Others get FaultSharingViolation.
+func (c *Conn) Hold(ctx context.Context) error {
+	if ctx.Err() != nil {
+		return c.ctxError(ctx, "hold")
+	}
+	c.mu.Lock()
+	closed := c.closed
+	c.mu.Unlock()
+	switch {
+	case closed:
+		return c.readerError(card.FaultOther, "hold", ErrClosed)
+	case c.faults.isRemoved():
+		return c.readerError(card.FaultCardRemoved, "hold", ErrCardRemoved)
+	}
+	c.card.holdMu.Lock()
+	defer c.card.holdMu.Unlock()
+	if c.card.holder != nil && c.card.holder != c {
+		return c.readerError(card.FaultSharingViolation, "hold", ErrHeld)
+	}
+	c.card.holder = c
+	return nil
+}
+
+// Release ends the hold; with reset the card is reset on the way and
+// forgets every verified PIN.
+func (c *Conn) Release(reset bool) error {
+	c.card.holdMu.Lock()
+	if c.card.holder == c {
+		c.card.holder = nil
+	}
+	c.card.holdMu.Unlock()
+	if c.faults.isRemoved() {
+		return nil // out of the field: nothing is verified any more
+	}
+	if reset {
+		c.card.Reset()
+	}
+	return nil
+}
+
+// Insertion names the card's stay in this Conn's reader. Every Card is a
+// stay of its own; a card taken away (Remove, RemoveAfter) is another.
+func (c *Conn) Insertion() card.Insertion {
+	ev := c.card.insertion
+	if c.faults.isRemoved() {
+		ev ^= 0x80000000
+	}
+	return card.Insertion{Reader: c.reader, Events: ev, ATR: hex.EncodeToString(c.card.ATR())}
 }
 
 // ATR is the card's answer to reset.
@@ -189,8 +270,14 @@ func (c *Conn) ATR() []byte { return c.card.ATR() }
 // Protocol is "virtual".
 func (c *Conn) Protocol() string { return protocolVirtual }
 
-// Close ends any transaction and releases the card. Later calls fail.
+// Close ends any transaction and any hold and releases the card, leaving
+// it as it is. Later calls fail.
 func (c *Conn) Close() error {
+	c.card.holdMu.Lock()
+	if c.card.holder == c {
+		c.card.holder = nil
+	}
+	c.card.holdMu.Unlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.inTxn {

@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -33,20 +34,77 @@ func TestConnBasics(t *testing.T) {
 	}
 }
 
-func TestConnReconnectResets(t *testing.T) {
-	conn := NewConn(newTestCard(t))
-	for _, a := range []string{selJPKI, selEF("0008")} {
-		if _, err := transmit(t, conn, a); err != nil {
-			t.Fatal(err)
+// A real card keeps a verified PIN across reconnects (SCARD_LEAVE_CARD)
+// until another applet is selected, it leaves the field or it is reset: so
+// must the virtual card, or tests of "no PIN left verified" prove nothing.
+func TestConnReconnectKeepsVerifiedPIN(t *testing.T) {
+	c := newTestCard(t)
+	conn := NewConn(c)
+	for _, a := range []string{selJPKI, selEF("001B"), "00 20 00 80 06 " + hexOf("ABC123")} {
+		if resp, err := transmit(t, conn, a); err != nil || swOf(t, resp) != card.SWSuccess {
+			t.Fatalf("%s: % X %v", a, resp, err)
 		}
 	}
 	if err := conn.Reconnect(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	resp, _ := transmit(t, conn, "00 B0 00 00 00")
-	if swOf(t, resp) != card.SWNoCurrentEF {
-		t.Fatalf("after reconnect: %v", swOf(t, resp))
+	conn.Close()
+	other := NewConn(c)
+	resp, _ := transmit(t, other, selEF("0001"))
+	if swOf(t, resp) != card.SWSuccess {
+		t.Fatalf("select after reconnect: %v", swOf(t, resp))
 	}
+	if resp, _ = transmit(t, other, "00 B0 00 00 00"); swOf(t, resp) != card.SWSuccess || !c.Verified() {
+		t.Fatalf("a verified PIN must survive a reconnect, as on a real card: %v", swOf(t, resp))
+	}
+	// The reset at the end of a hold makes the card forget it.
+	if err := other.Hold(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Release(true); err != nil {
+		t.Fatal(err)
+	}
+	if c.Verified() {
+		t.Fatal("still verified after Release(reset)")
+	}
+	if resp, _ = transmit(t, other, "00 B0 00 00 00"); swOf(t, resp) != card.SWNoCurrentEF {
+		t.Fatalf("after reset: %v", swOf(t, resp))
+	}
+}
+
+func TestConnHoldExcludesOthers(t *testing.T) {
+	c := newTestCard(t)
+	a, b := NewConn(c), NewConn(c)
+	ctx := context.Background()
+	if err := a.Hold(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Hold(ctx); card.FaultOf(err) != card.FaultSharingViolation {
+		t.Fatalf("second Hold: %v", err)
+	}
+	if _, err := transmit(t, b, selJPKI); card.FaultOf(err) != card.FaultSharingViolation {
+		t.Fatalf("transmit while held by another: %v", err)
+	}
+	if err := b.Begin(ctx); card.FaultOf(err) != card.FaultSharingViolation {
+		t.Fatalf("begin while held by another: %v", err)
+	}
+	if resp, err := transmit(t, a, selJPKI); err != nil || swOf(t, resp) != card.SWSuccess {
+		t.Fatalf("holder: % X %v", resp, err)
+	}
+	if err := a.Release(false); err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := transmit(t, b, selEF("0008")); err != nil || swOf(t, resp) != card.SWSuccess {
+		t.Fatalf("after release, the card is as the holder left it: % X %v", resp, err)
+	}
+}
+
+func hexOf(s string) string {
+	out := ""
+	for i := 0; i < len(s); i++ {
+		out += fmt.Sprintf("%02X ", s[i])
+	}
+	return out
 }
 
 func TestConnTransactionExcludes(t *testing.T) {

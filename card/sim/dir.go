@@ -27,6 +27,8 @@ type cardFile struct {
 	SecurityCode     string     `json:"security_code"`
 	Extended         string     `json:"extended"`
 	Response         string     `json:"response"`
+	Generation       string     `json:"generation,omitempty"`   // card.Profile name; "" today's card
+	NoSignCert       bool       `json:"no_sign_cert,omitempty"` // a child's card: no signing certificate
 }
 
 // holderJSON is the card's 4 basic attributes in card.json. The
@@ -105,6 +107,7 @@ func SaveCardDir(dir string, p Profile, pki *PKI) error {
 		Token: p.Token.String(), Holder: holderJSON(p.Holder), IndividualNumber: p.IndividualNumber,
 		ExpiryYear: p.ExpiryYear, SecurityCode: p.SecurityCode,
 		Extended: p.Extended.String(), Response: p.Response.String(),
+		Generation: p.Generation, NoSignCert: p.NoSignCert,
 	}
 	if err := writeJSON(filepath.Join(dir, FileCard), cf); err != nil {
 		return err
@@ -148,17 +151,18 @@ func LoadCardDir(dir string) (Profile, *PKI, error) {
 	}
 	p := NewProfile(Holder(cf.Holder), pki)
 	p.Token, p.Extended, p.Response = token, ext, resp
+	p.Generation, p.NoSignCert = cf.Generation, cf.NoSignCert
 	p.IndividualNumber, p.ExpiryYear, p.SecurityCode = cf.IndividualNumber, cf.ExpiryYear, cf.SecurityCode
 	var st stateFile
 	if err := readJSON(filepath.Join(dir, FileState), &st); err != nil {
 		return Profile{}, nil, err
 	}
-	for kind, name := range map[card.PIN]string{card.PINHelper: "helper", card.PINAuth: "auth", card.PINSign: "sign"} {
-		s, ok := st.PINs[name]
+	for _, spec := range p.cardProfile().PINs {
+		s, ok := st.PINs[spec.Name]
 		if !ok {
-			return Profile{}, nil, fmt.Errorf("%w: %s has no %s PIN", ErrProfile, FileState, name)
+			return Profile{}, nil, fmt.Errorf("%w: %s has no %s PIN", ErrProfile, FileState, spec.Name)
 		}
-		switch kind {
+		switch spec.PIN {
 		case card.PINHelper:
 			p.HelperPIN = s.Value
 		case card.PINAuth:
@@ -169,7 +173,7 @@ func LoadCardDir(dir string) (Profile, *PKI, error) {
 		if p.TriesLeft == nil {
 			p.TriesLeft = map[card.PIN]int{}
 		}
-		p.TriesLeft[kind] = s.Tries
+		p.TriesLeft[spec.PIN] = s.Tries
 	}
 	return p, pki, nil
 }

@@ -55,7 +55,20 @@
 //     EF 0002 is its TLV padded with 0xFF to the next multiple of 256 bytes.
 //   - Selecting any applet forgets every verified PIN (observably the same
 //     as forgetting only that applet's, since only the current applet's
-//     files can be reached).
+//     files can be reached). A reconnect or a new connection leaves the
+//     card as it is: a VERIFY survives it, as reported from real cards;
+//     only a reset (Conn.Release(true), Conn.ResetCard, vpcd's power and
+//     reset controls, which pcscd sends for SCARD_RESET_CARD) or the card
+//     leaving the reader forgets it.
+//   - Conn.Hold makes a connection exclusive (PC/SC SCARD_SHARE_EXCLUSIVE):
+//     other Conns get card.FaultSharingViolation until Release.
+//   - A signature longer than a short Le (RSA-3072) is answered in two
+//     parts: Le bytes with 61 xx, the rest through GET RESPONSE.
+//   - Generation selects the card.Profile whose applets, files and PINs the
+//     card has (today's card, or the hypothetical next generation with one
+//     authentication applet and two PINs); NoSignCert leaves out the
+//     signing certificate and key (a child's card: their EFs answer 6A 82,
+//     JPKI EF 0008 reads 00 8F 00).
 //   - 照合番号A (the individual number) and 照合番号B (birth YYMMDD + expiry
 //     year + security code) are PIN EFs 0014/0015 with 10 tries, in the
 //     input-helper and the card-face applets alike. The card-face applet's

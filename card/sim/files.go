@@ -59,14 +59,14 @@ func roundUp256(b []byte) []byte {
 // tokenInfo is JPKI EF 0006: a PKCS#11 CK_TOKEN_INFO-like record of 160
 // bytes. Only the 32-byte space-padded label is specified; the manufacturer,
 // model and serial fields that follow are this simulator's own.
-func tokenInfo(t Token, serial string) []byte {
+func tokenInfo(label, serial string) []byte {
 	field := func(s string, n int) []byte {
 		if len(s) > n {
 			s = s[:n]
 		}
 		return []byte(s + strings.Repeat(" ", n-len(s)))
 	}
-	out := field(t.Label(), 32)
+	out := field(label, 32)
 	out = append(out, field("mynasim", 32)...)
 	out = append(out, field("virtual", 16)...)
 	out = append(out, field(serial, 16)...)
@@ -76,8 +76,15 @@ func tokenInfo(t Token, serial string) []byte {
 	return out
 }
 
-// certFlags is JPKI EF 0008: both certificates present.
-func certFlags() []byte { return []byte{0x8F, 0x8F, 0x00} }
+// certFlags is JPKI EF 0008: 8F 8F 00 when both certificates are present
+// (spec). Which byte stands for which certificate is not published; this
+// card clears the first for a card without a signing certificate.
+func certFlags(sign bool) []byte {
+	if !sign {
+		return []byte{0x00, 0x8F, 0x00}
+	}
+	return []byte{0x8F, 0x8F, 0x00}
+}
 
 // certFile pads a DER certificate into its fixed-size EF.
 func certFile(der []byte) []byte {

@@ -21,6 +21,8 @@ func FuzzProcess(f *testing.F) {
 		func(p *Profile) { p.Response = ResponseGetResponse },
 		func(p *Profile) { p.Response = ResponseWrongLe; p.Extended = ExtendedReject },
 		func(p *Profile) { p.Token = TokenSmartphone; p.Extended = ExtendedClaimOnly },
+		func(p *Profile) { p.Generation = "nextgen-hypothetical"; p.Extended = ExtendedReject },
+		func(p *Profile) { p.NoSignCert = true },
 	} {
 		cards[byte(i)] = newTestCard(f, edit)
 	}

@@ -171,6 +171,37 @@ type Profile struct {
 	// unconfirmed; the zero values are ExtendedAccept and ResponseDirect.
 	Extended Extended
 	Response ResponseMode
+
+	// Generation is the card.Profile name of the card's generation: ""
+	// (or "mynumber-2016") for today's card, "nextgen-hypothetical" for
+	// the two-PIN card made up from the published plans. It decides the
+	// applets, files and PINs; the keys decide the RSA size.
+	Generation string
+	// NoSignCert makes a card without a signing certificate and key, as
+	// children under 15 have (SignKey and SignCert are then ignored).
+	NoSignCert bool
+}
+
+// cardProfile is the driver's description of the card's generation.
+func (p *Profile) cardProfile() *card.Profile {
+	if p.Generation == "" {
+		return card.DefaultProfile()
+	}
+	prof, _ := card.ProfileByName(p.Generation)
+	return prof
+}
+
+// pinValue is the value the profile gives a PIN.
+func (p *Profile) pinValue(id card.PIN) string {
+	switch id {
+	case card.PINHelper:
+		return p.HelperPIN
+	case card.PINAuth:
+		return p.AuthPIN
+	case card.PINSign:
+		return p.SignPIN
+	}
+	return ""
 }
 
 // ErrProfile is wrapped by every profile validation error.
@@ -200,19 +231,27 @@ func (p *Profile) validate() error {
 	if !utf8.ValidString(p.Holder.Name) || !utf8.ValidString(p.Holder.Address) || p.Holder.Name == "" {
 		return bad("name and address must be UTF-8 and the name not empty")
 	}
-	for _, pc := range []struct {
-		pin   card.PIN
-		value string
-	}{{card.PINHelper, p.HelperPIN}, {card.PINAuth, p.AuthPIN}, {card.PINSign, p.SignPIN}} {
-		if !pinShapeOK(pc.pin, []byte(pc.value)) {
-			return bad("%v PIN must be %s", pc.pin, pc.pin.FormatHint())
-		}
-		if n, ok := p.TriesLeft[pc.pin]; ok && (n < 0 || n > pc.pin.MaxTries()) {
-			return bad("%v PIN tries left %d out of range", pc.pin, n)
+	if p.Generation != "" {
+		if _, ok := card.ProfileByName(p.Generation); !ok {
+			return bad("unknown card generation %q", p.Generation)
 		}
 	}
-	if p.AuthKey == nil || p.SignKey == nil || len(p.AuthCert) == 0 || len(p.SignCert) == 0 ||
-		len(p.AuthCACert) == 0 || len(p.SignCACert) == 0 {
+	prof := p.cardProfile()
+	for _, spec := range prof.PINs {
+		if !spec.ShapeOK([]byte(p.pinValue(spec.PIN))) {
+			return bad("%v PIN must be %s", spec.PIN, spec.FormatHint())
+		}
+		if n, ok := p.TriesLeft[spec.PIN]; ok && (n < 0 || n > spec.MaxTries) {
+			return bad("%v PIN tries left %d out of range", spec.PIN, n)
+		}
+	}
+	for pin := range p.TriesLeft {
+		if _, ok := prof.PIN(pin); !ok {
+			return bad("the %s card has no %v PIN", prof.Name, pin)
+		}
+	}
+	if p.AuthKey == nil || len(p.AuthCert) == 0 || len(p.AuthCACert) == 0 || len(p.SignCACert) == 0 ||
+		(!p.NoSignCert && (p.SignKey == nil || len(p.SignCert) == 0)) {
 		return bad("keys and certificates are missing")
 	}
 	if _, ok := extendedNames[p.Extended]; !ok {
@@ -222,23 +261,6 @@ func (p *Profile) validate() error {
 		return bad("response mode %d", int(p.Response))
 	}
 	return nil
-}
-
-// pinShapeOK checks a PIN as the card does on CHANGE PIN. Unlike
-// card.PIN.Normalize it does not fold case: the card compares bytes.
-func pinShapeOK(p card.PIN, b []byte) bool {
-	if p == card.PINSign {
-		if len(b) < 6 || len(b) > 16 {
-			return false
-		}
-		for _, c := range b {
-			if (c < '0' || c > '9') && (c < 'A' || c > 'Z') {
-				return false
-			}
-		}
-		return true
-	}
-	return digits(string(b), 4)
 }
 
 func digits(s string, n int) bool {

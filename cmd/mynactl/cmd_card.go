@@ -19,7 +19,7 @@ import (
 
 func init() {
 	register(command{"readers", "list card readers and whether each holds a card", runReaders})
-	register(command{"status", "reader, ATR, card kind, the three PIN counters, auth certificate validity (no PIN)", runStatus})
+	register(command{"status", "reader, ATR, card kind and generation, every PIN counter, certificates (no PIN)", runStatus})
 	register(command{"attrs", "read the 4 basic attributes (券面事項入力補助用 PIN)", runAttrs})
 	register(command{"cert", "print a certificate: auth | sign | auth-ca | sign-ca", runCert})
 	register(command{"diag", "everything support staff need to tell why a read fails (no personal data)", runDiag})
@@ -161,8 +161,14 @@ func signRaw(ctx context.Context, e *env, c *card.Card, key card.KeyID, content 
 func (e *env) printStatus(r card.ReaderState, st card.Status) {
 	w := e.stdout
 	fmt.Fprintf(w, "reader:   %s\natr:      %s (%s)\nkind:     %s %s\n", r.Name, st.ATR, st.Protocol, st.KindName, st.Token)
+	if st.Profile != "" {
+		fmt.Fprintf(w, "profile:  %s\n", st.Profile)
+	}
 	for _, p := range st.PINs {
 		fmt.Fprintf(w, "pin %-6s %d/%d  %s\n", p.Name+":", p.TriesLeft, p.MaxTries, assets.PINName[p.Name].In(e.lang))
+	}
+	if st.SignCert != nil && !*st.SignCert {
+		fmt.Fprintln(w, "sign cert: none on this card (children under 15 have none)")
 	}
 	if a := st.AuthCert; a != nil {
 		switch {

@@ -123,7 +123,7 @@ func TestIntegrationStatusAndAttrs(t *testing.T) {
 
 	// The trace shows every APDU with the PIN redacted.
 	r = mynactl(t, "1234\n", "attrs", "--pin-stdin", "--trace")
-	if r.code != exitOK || !strings.Contains(r.stderr, "apdus: 9\n") || !strings.Contains(r.stderr, "[4 bytes redacted]") {
+	if r.code != exitOK || !strings.Contains(r.stderr, "apdus: 6\n") || !strings.Contains(r.stderr, "[4 bytes redacted]") {
 		t.Fatalf("trace: %s", r.stderr)
 	}
 	if strings.Contains(r.stderr, "31323334") || strings.Contains(r.stderr, "1234 ") {
@@ -268,9 +268,9 @@ func TestIntegrationCardFaults(t *testing.T) {
 		args   []string
 		code   string
 	}{
-		{"removed mid-read", sim.Faults{RemoveAfter: 6}, nil, "13100"},
-		{"no answer", sim.Faults{MuteAfter: 6}, []string{"--timeout", "3s"}, "13500"},
-		{"garbled", sim.Faults{GarbleAfter: 6}, nil, "13999"},
+		{"removed mid-read", sim.Faults{RemoveAfter: 5}, nil, "13100"},
+		{"no answer", sim.Faults{MuteAfter: 5}, []string{"--timeout", "3s"}, "13500"},
+		{"garbled", sim.Faults{GarbleAfter: 5}, nil, "13999"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			vpcdtest.Lock(t)
@@ -293,9 +293,19 @@ func TestIntegrationJukiCard(t *testing.T) {
 	if r.code != exitCard || !strings.Contains(r.stdout, "juki-card") {
 		t.Fatalf("status: %d %s", r.code, r.stdout)
 	}
+	// The kind is learnt once per insertion (here by the status above,
+	// in this process): signing is then refused before any prompt. A cold
+	// `cert sign` does not identify the card again (it would cost the APDUs
+	// the issue's budget has not got); every Juki card expired by 2025.
 	r = mynactl(t, "ABC123\n", "cert", "sign", "--pin-stdin", "--json")
 	if r.code != exitCard || r.errorCode(t) != "13601" {
 		t.Fatalf("cert sign: %d %s", r.code, r.stdout)
+	}
+	// attrs finds no input helper and says what card it is, cold too.
+	card.ForgetReader(vpcdtest.Readers[0])
+	r = mynactl(t, "1234\n", "attrs", "--pin-stdin", "--json")
+	if r.code != exitCard || r.errorCode(t) != "13601" {
+		t.Fatalf("attrs: %d %s", r.code, r.stdout)
 	}
 }
 

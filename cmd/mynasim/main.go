@@ -7,7 +7,8 @@
 //	mynasim init --dir DIR [--name ... --address ... --birth YYYYMMDD --sex 1|2|9]
 //	             [--helper-pin 1234 --auth-pin 1234 --sign-pin ABC123]
 //	             [--expired] [--revoked [--reason N]] [--token card|juki|smartphone]
-//	             [--extended accept|reject|claim-only] [--response direct|61xx|6cxx] [--force]
+//	             [--extended accept|reject|claim-only] [--response direct|61xx|6cxx]
+//	             [--profile mynumber-2016|nextgen-hypothetical] [--no-sign-cert] [--force]
 //	mynasim serve --card DIR [--addr 127.0.0.1:35963] [--apdu-latency D] [--sign-latency D]
 //	             [--remove-after N] [--mute-after N] [--mute-timeout D] [--garble-after N] [--verbose]
 //	mynasim status --card DIR
@@ -17,6 +18,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +27,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -140,11 +144,15 @@ type initOptions struct {
 	Extended  string `config:"extended" usage:"extended-length APDUs: accept, reject or claim-only"`
 	Response  string `config:"response" usage:"response data: direct, 61xx (GET RESPONSE) or 6cxx (repeat with Le)"`
 	Force     bool   `config:"force" usage:"replace an existing card in --dir"`
+	// Profile is the card generation (card.Profiles).
+	Profile    string `config:"profile" usage:"card generation (see card.Profiles)"`
+	NoSignCert bool   `config:"no-sign-cert" usage:"a card without a signing certificate (children under 15)"`
 }
 
 var defaultInit = initOptions{Name: sim.DefaultHolder.Name, Address: sim.DefaultHolder.Address,
 	Birth: sim.DefaultHolder.Birth, Sex: sim.DefaultHolder.Sex, HelperPIN: sim.DefaultHelperPIN,
-	AuthPIN: sim.DefaultAuthPIN, SignPIN: sim.DefaultSignPIN, Token: "card", Extended: "accept", Response: "direct"}
+	AuthPIN: sim.DefaultAuthPIN, SignPIN: sim.DefaultSignPIN, Token: "card", Extended: "accept", Response: "direct",
+	Profile: card.DefaultProfile().Name}
 
 func runInit(args []string, stdout, stderr io.Writer) error {
 	fs := config.NewFlagSet("mynasim init")
@@ -175,14 +183,32 @@ func runInit(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError(err.Error())
 	}
+	prof, ok := card.ProfileByName(o.Profile)
+	if !ok {
+		return usageError(fmt.Sprintf("unknown --profile %q", o.Profile), "profiles: "+profileNames())
+	}
 	holder := sim.Holder{Name: o.Name, Address: o.Address, Birth: o.Birth, Sex: o.Sex}
-	pki, err := sim.NewPKI(sim.PKIOptions{Holder: holder, Now: time.Now(), SignExpired: o.Expired,
-		SignRevoked: o.Revoked, RevokeReason: o.Reason})
+	opts := sim.PKIOptions{Holder: holder, Now: time.Now(), SignExpired: o.Expired,
+		SignRevoked: o.Revoked, RevokeReason: o.Reason}
+	if bits := keyBits(prof); bits != 2048 {
+		// The card's keys are as large as its generation's largest
+		// algorithm but one: RSA-3072 for the hypothetical next card.
+		for _, k := range []**rsa.PrivateKey{&opts.SignKey, &opts.AuthKey} {
+			if *k, err = rsa.GenerateKey(rand.Reader, bits); err != nil {
+				return err
+			}
+		}
+	}
+	pki, err := sim.NewPKI(opts)
 	if err != nil {
 		return &cliError{msg: err.Error(), code: exitUsage, hints: []string{"check --name, --address, --birth and --sex"}}
 	}
 	p := sim.NewProfile(holder, pki)
 	p.Token, p.Extended, p.Response = tk, ext, resp
+	p.NoSignCert = o.NoSignCert
+	if prof != card.DefaultProfile() {
+		p.Generation = prof.Name
+	}
 	p.HelperPIN, p.AuthPIN, p.SignPIN = o.HelperPIN, o.AuthPIN, o.SignPIN
 	if err := sim.SaveCardDir(o.Dir, p, pki); err != nil {
 		if errors.Is(err, sim.ErrProfile) {
@@ -191,7 +217,7 @@ func runInit(args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote a virtual card (%s) to %s\n", tk, o.Dir)
+	fmt.Fprintf(stdout, "wrote a virtual card (%s, %s) to %s\n", tk, prof.Name, o.Dir)
 	return nil
 }
 
@@ -209,6 +235,26 @@ type serveOptions struct {
 }
 
 var defaultServe = serveOptions{Addr: sim.DefaultVPCDAddr, MuteTimeout: sim.DefaultMuteTimeout}
+
+func profileNames() string {
+	var names []string
+	for _, p := range card.Profiles() {
+		names = append(names, p.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// keyBits is the RSA size of a new virtual card of generation p: 2048 for
+// today's card, 3072 for a generation that lists it.
+func keyBits(p *card.Profile) int {
+	bits := 2048
+	for _, a := range p.Algorithms {
+		if a.RSABits == 3072 {
+			bits = 3072
+		}
+	}
+	return bits
+}
 
 func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := config.NewFlagSet("mynasim serve")
@@ -259,8 +305,8 @@ func runStatus(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	for _, p := range card.PINs {
-		fmt.Fprintf(stdout, "%-6s %d/%d tries left\n", p, c.TriesLeft(p), p.MaxTries())
+	for _, p := range c.Profile().PINs {
+		fmt.Fprintf(stdout, "%-6s %d/%d tries left\n", p.Name, c.TriesLeft(p.PIN), p.MaxTries)
 	}
 	return nil
 }

@@ -171,3 +171,39 @@ func TestInitExpiredAndServe(t *testing.T) {
 		t.Fatalf("tries after serve: %v", err)
 	}
 }
+
+// mynasim can make the hypothetical next-generation card (two PINs,
+// RSA-3072) and a card without a signing certificate.
+func TestInitProfiles(t *testing.T) {
+	dir := t.TempDir()
+	next := filepath.Join(dir, "next")
+	code, out, errs := runCLI(t, "init", "--dir", next, "--profile", "nextgen-hypothetical")
+	if code != exitOK || !strings.Contains(out, "nextgen-hypothetical") {
+		t.Fatalf("init: %d %s %s", code, out, errs)
+	}
+	p, pki, err := sim.LoadCardDir(next)
+	if err != nil || p.Generation != "nextgen-hypothetical" || pki.SignKey.N.BitLen() != 3072 {
+		t.Fatalf("card %+v %v", p.Generation, err)
+	}
+	code, out, _ = runCLI(t, "status", "--card", next)
+	if code != exitOK || strings.Count(out, "tries left") != 2 || strings.Contains(out, "helper") {
+		t.Fatalf("status of a two-PIN card: %s", out)
+	}
+	child := filepath.Join(dir, "child")
+	if code, _, errs := runCLI(t, "init", "--dir", child, "--no-sign-cert"); code != exitOK {
+		t.Fatalf("init --no-sign-cert: %s", errs)
+	}
+	c, err := sim.OpenCard(child)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, apdu := range [][]byte{{0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01}, {0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x01}} {
+		resp := c.Process(apdu)
+		if apdu[2] == 0x02 && !bytes.Equal(resp, []byte{0x6A, 0x82}) {
+			t.Fatalf("signing certificate EF on a child's card: % X", resp)
+		}
+	}
+	if code, _, _ := runCLI(t, "init", "--dir", filepath.Join(dir, "x"), "--profile", "nope"); code != exitUsage {
+		t.Fatalf("unknown profile: %d", code)
+	}
+}

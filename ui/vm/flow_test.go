@@ -227,9 +227,9 @@ func TestLastTryWrongBlocks(t *testing.T) {
 
 func TestCardRemovedMidReadUploadsNothing(t *testing.T) {
 	r := newRig(t)
-	// 3 APDUs read the counter, then select, select, verify, select EF 0002:
-	// the card goes away while the attributes are read.
-	r.insert(testenv.Hanako, r.env.PKIs.Valid, nil, sim.Faults{RemoveAfter: 7})
+	// 3 APDUs read the counter, then VERIFY, select EF 0002: the card goes
+	// away while the attributes are read.
+	r.insert(testenv.Hanako, r.env.PKIs.Valid, nil, sim.Faults{RemoveAfter: 5})
 	r.start(booking.ModeTwoStep)
 	r.waitPIN(card.PINHelper)
 	r.submit(testenv.HelperPIN, false)

@@ -88,7 +88,7 @@ func TestBothStepsOverPCSC(t *testing.T) {
 }
 
 func TestCardGoneOverPCSC(t *testing.T) {
-	env, flow, ch, ref := flowOverPCSC(t, sim.Faults{RemoveAfter: 7})
+	env, flow, ch, ref := flowOverPCSC(t, sim.Faults{RemoveAfter: 5}) // the READ BINARY of attrs (6 APDUs)
 	wait(t, ch, func(s vm.FlowState) bool { return s.Phase == vm.PhasePIN })
 	if err := flow.SubmitPIN([]byte(testenv.HelperPIN), false); err != nil {
 		t.Fatal(err)
