@@ -1,14 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"testing"
 
-	"golang.org/x/image/font/sfnt"
+	gofont "github.com/go-text/typesetting/font"
 )
 
 // The lane's msgothic.ttc stand-in: both IPA faces, each readable from the
-// collection by a TrueType parser.
+// collection by the parser Fyne uses.
 func TestPackIPAGothics(t *testing.T) {
 	var fonts [][]byte
 	for _, p := range []string{"/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf", "/usr/share/fonts/opentype/ipafont-gothic/ipagp.ttf"} {
@@ -22,26 +23,20 @@ func TestPackIPAGothics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := sfnt.ParseCollection(ttc)
+	faces, err := gofont.ParseTTC(bytes.NewReader(ttc))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.NumFonts() != 2 {
-		t.Fatalf("%d fonts", c.NumFonts())
+	if len(faces) != 2 {
+		t.Fatalf("%d faces", len(faces))
 	}
-	want := []string{"IPAGothic", "IPAPGothic"}
-	for i := range 2 {
-		f, err := c.Font(i)
-		if err != nil {
-			t.Fatal(err)
-		}
-		name, err := f.Name(nil, sfnt.NameIDFamily)
-		if err != nil || name != want[i] {
-			t.Fatalf("face %d: %q %v", i, name, err)
+	for i, want := range []string{"IPAGothic", "IPAPGothic"} {
+		if got := faces[i].Describe().Family; got != want {
+			t.Fatalf("face %d: family %q, want %q", i, got, want)
 		}
 		// 本 (U+672C) maps to a glyph: the cmap survived the move.
-		if g, err := f.GlyphIndex(nil, '本'); err != nil || g == 0 {
-			t.Fatalf("face %d: no glyph for 本: %v", i, err)
+		if g, ok := faces[i].NominalGlyph('本'); !ok || g == 0 {
+			t.Fatalf("face %d: no glyph for 本", i)
 		}
 	}
 }
