@@ -121,8 +121,9 @@ export WINEDLLOVERRIDES="winscard,bcryptprimitives=n;mscoree,mshtml="
 port=$((36000 + RANDOM % 2000))
 export MYNADESK_PCSC_BRIDGE="127.0.0.1:$port"
 bridge_pid=""
+# start_bridge [pcscbridge flags]
 start_bridge() {
-  "$st/pcscbridge" --listen "$MYNADESK_PCSC_BRIDGE" >"$work/bridge.log" 2>&1 &
+  "$st/pcscbridge" --listen "$MYNADESK_PCSC_BRIDGE" "$@" >"$work/bridge.log" 2>&1 &
   bridge_pid=$!
   pids+=("$bridge_pid")
   for _ in $(seq 1 50); do grep -q listening "$work/bridge.log" && return 0; sleep 0.1; done
@@ -302,6 +303,13 @@ if [ $rc = 0 ] && grep -q "pin sign: 5/5" <<<"$out" && ! grep -q -E "公的|花�
 else
   bad "mynactl diag" "exit $rc"$'\n'"$(head -20 <<<"$out")$err"
 fi
+# Redirected output for Japanese Windows tools that read Shift_JIS.
+run_ctl "" status --reader "$reader" --encoding cp932
+if [ $rc = 0 ] && iconv -f CP932 -t UTF-8 "$work/ctl.out" 2>/dev/null | grep -q 券面事項入力補助用 && ! grep -q 券面事項入力補助用 "$work/ctl.out"; then
+  ok "mynactl --encoding cp932 writes redirected output in CP932"
+else
+  bad "mynactl --encoding cp932 writes redirected output in CP932" "exit $rc $err"
+fi
 # The PIN prompt on a Wine console: mynactl in a terminal (tmux), no
 # --pin-stdin; the PIN typed there must not echo. Its output stays on the
 # terminal (Wine's console shows CONOUT$ there only then).
@@ -345,6 +353,17 @@ if [ $rc = 3 ] && [ "$(jcode)" = R01 ] && grep -q "カードリーダーをパ�
   ok "no reader (Smart Card service stopped): R01 「カードリーダーをパソコンに接続してください」"
 else
   bad "no reader (Smart Card service stopped): R01 「カードリーダーをパソコンに接続してください」" "exit $rc"$'\n'"$out$err"
+fi
+# Answers of the Windows service that pcsc-lite never gives (here: server
+# too busy) are a reader-level problem of their own, not 13999.
+if start_bridge --establish-error 0x80100031; then
+  run_ctl "" status --json
+  if [ $rc = 3 ] && [ "$(jcode)" = R07 ]; then
+    ok "the Smart Card service refusing (SCARD_E_SERVER_TOO_BUSY) is R07, not 13999"
+  else
+    bad "the Smart Card service refusing (SCARD_E_SERVER_TOO_BUSY) is R07, not 13999" "exit $rc"$'\n'"$out$err"
+  fi
+  stop_bridge
 fi
 start_bridge || bad "pcscbridge restarts"
 timings+=", mynactl $((SECONDS - tc)) s"

@@ -88,7 +88,7 @@ func startBridge(t *testing.T) string {
 	l.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, addr, slog.New(slog.DiscardHandler)) }()
+	go func() { done <- run(ctx, addr, slog.New(slog.DiscardHandler), 0) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {

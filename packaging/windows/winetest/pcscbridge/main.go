@@ -5,7 +5,12 @@
 // what Windows's Smart Card service is to WinSCard, for the Windows lane
 // (scripts/test-windows.sh) only; nothing of it is packaged.
 //
-//	pcscbridge [--listen 127.0.0.1:35990] [-v]
+//	pcscbridge [--listen 127.0.0.1:35990] [--establish-error CODE] [-v]
+//
+// --establish-error makes every SCardEstablishContext answer CODE (e.g.
+// 0x80100031 SCARD_E_SERVER_TOO_BUSY): the Windows-only answers of the
+// Smart Card service that pcsc-lite never gives, for the lane to check
+// what the programs make of them.
 //
 // It calls pcsc-lite directly (cgo), not through github.com/ebfe/scard, so
 // handles and result codes pass through unchanged and concurrent calls of
@@ -27,6 +32,8 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 )
@@ -37,7 +44,17 @@ import "C"
 func main() {
 	listen := flag.String("listen", "127.0.0.1:35990", "loopback address the stand-in winscard.dll connects to (its MYNADESK_PCSC_BRIDGE)")
 	verbose := flag.Bool("v", false, "log every call (operation and result code only)")
+	establishErr := flag.String("establish-error", "", "answer every SCardEstablishContext with this PC/SC code (hex, e.g. 0x80100031)")
 	flag.Parse()
+	var failEstablish uint32
+	if *establishErr != "" {
+		v, err := strconv.ParseUint(strings.TrimPrefix(*establishErr, "0x"), 16, 32)
+		if err != nil || v == 0 {
+			fmt.Fprintln(os.Stderr, "pcscbridge: --establish-error wants a non-zero hex code")
+			os.Exit(2)
+		}
+		failEstablish = uint32(v)
+	}
 	level := slog.LevelWarn
 	if *verbose {
 		level = slog.LevelDebug
@@ -45,14 +62,15 @@ func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *listen, log); err != nil {
+	if err := run(ctx, *listen, log, failEstablish); err != nil {
 		fmt.Fprintln(os.Stderr, "pcscbridge:", err)
 		os.Exit(1)
 	}
 }
 
-// run serves until ctx is cancelled.
-func run(ctx context.Context, addr string, log *slog.Logger) error {
+// run serves until ctx is cancelled; a non-zero failEstablish is the answer
+// to every SCardEstablishContext.
+func run(ctx context.Context, addr string, log *slog.Logger, failEstablish uint32) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return err
@@ -64,7 +82,7 @@ func run(ctx context.Context, addr string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	s := &server{log: log, sessions: map[uint64]*session{}, conns: map[net.Conn]bool{}}
+	s := &server{log: log, sessions: map[uint64]*session{}, conns: map[net.Conn]bool{}, failEstablish: failEstablish}
 	// Ready: the lane waits for this line.
 	fmt.Println("pcscbridge: listening on", l.Addr())
 	go func() {
@@ -100,6 +118,8 @@ type server struct {
 	mu       sync.Mutex
 	sessions map[uint64]*session
 	conns    map[net.Conn]bool
+	// failEstablish, when set, answers SCardEstablishContext (a fault).
+	failEstablish uint32
 }
 
 // session is one Windows process: its open connections and the contexts
@@ -235,7 +255,10 @@ func (s *server) do(ss *session, b []byte) []byte {
 	switch op {
 	case opEstablish:
 		scope := d.u32()
-		if d.err == nil {
+		if d.err == nil && s.failEstablish != 0 {
+			code = s.failEstablish
+			fields.u64(0)
+		} else if d.err == nil {
 			var ctx C.SCARDCONTEXT
 			code, ctx = establish(scope)
 			if code == scardSuccess {
