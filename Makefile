@@ -13,7 +13,7 @@ CMDS     := mynactl mynasim bookingd mynadesk
 # the OS package at build time; it is never committed (assets/fonts/README.md).
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: all deps font pcscd build test package package-test vet demo demo-cli demo-app screenshots bench fuzz clean
+.PHONY: all deps font pcscd build test test-windows package package-test vet demo demo-cli demo-app screenshots bench fuzz clean
 
 all: build
 
@@ -46,6 +46,14 @@ test: deps pcscd vet
 	bash scripts/chromium.sh >/dev/null && \
 	$(GO) test -race -count=1 -timeout 30m ./...
 	@bash scripts/package.sh test
+	@bash scripts/test-windows.sh --no-build
+
+# The Windows lane: the MSI installed into a fresh Wine prefix, the installed
+# mynactl.exe and mynadesk.exe run against pcscd + vpcd + the virtual card and
+# bookingd, then uninstalled (scripts/test-windows.sh; `make test` runs it on
+# the MSI its packaging step built). Fails when CI=true and Wine is missing.
+test-windows: pcscd
+	@bash scripts/test-windows.sh
 
 # Installers in out/package/: the signed Windows MSI and the Linux .deb
 # (the macOS .dmg is built on a Mac: scripts/package.sh mac).
@@ -87,4 +95,4 @@ screenshots: deps font
 	bash scripts/screenshots.sh
 
 clean:
-	rm -rf $(BIN) out/package out/_win out/screenshots
+	rm -rf $(BIN) out/package out/_win out/screenshots out/winlane out/winetest

@@ -6,6 +6,11 @@ pkgs=(pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools
       libgl1-mesa-dev xorg-dev xvfb imagemagick fonts-morisawa-bizud-gothic fonts-ipaexfont-gothic
       openssl gcc pkg-config ca-certificates
       postgresql chromium fonts-ipafont-gothic)
+# The Windows lane (make test-windows): Wine, the mingw-w64 cross compiler
+# for the app and the test stand-in DLLs, a display, keyboard and screenshots
+# for the app, a terminal for the console PIN prompt.
+pkgs+=(wine wine64 gcc-mingw-w64-x86-64 msitools wixl osslsigncode
+       xvfb xdotool x11-utils imagemagick fontconfig tmux jq curl util-linux)
 pkgs+=("$@")
 missing=()
 for p in "${pkgs[@]}"; do
