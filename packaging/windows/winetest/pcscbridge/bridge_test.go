@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/mynadesk/mynadesk/card/sim"
-	"github.com/mynadesk/mynadesk/internal/pcsctest"
+	"github.com/mynadesk/mynadesk/internal/vpcdtest"
 )
 
 // client speaks the wire as the stand-in winscard.dll does.
@@ -108,14 +108,14 @@ func insertCard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pcsctest.Insert(t, 0, c, sim.ServeOptions{Logger: slog.New(slog.DiscardHandler)})
+	vpcdtest.Insert(t, 0, sim.Server(c, sim.ServeOptions{Logger: slog.New(slog.DiscardHandler)}))
 }
 
 // The calls a Windows program makes to read a card, through the bridge to
 // pcscd and the virtual card: context, readers, a state change, connect,
 // status, a transaction with an APDU, disconnect, release.
 func TestBridgeReadsTheVirtualCard(t *testing.T) {
-	pcsctest.Lock(t)
+	vpcdtest.Lock(t)
 	insertCard(t)
 	cl := dialBridge(t, startBridge(t), 1)
 
@@ -125,14 +125,14 @@ func TestBridgeReadsTheVirtualCard(t *testing.T) {
 		t.Fatalf("establish: %08x %x", rc, ctx)
 	}
 	rc, d = cl.call(req(opListReaders, func(e *encoder) { e.u64(ctx); e.u32(0); e.u32(0) }))
-	if names := d.multi(); rc != 0 || !slices.Contains(names, pcsctest.Readers[0]) {
+	if names := d.multi(); rc != 0 || !slices.Contains(names, vpcdtest.Readers[0]) {
 		t.Fatalf("list readers: %08x %q", rc, names)
 	}
 	rc, d = cl.call(req(opStatusChange, func(e *encoder) {
 		e.u64(ctx)
 		e.u32(1000)
 		e.u32(1)
-		e.blob([]byte(pcsctest.Readers[0]))
+		e.blob([]byte(vpcdtest.Readers[0]))
 		e.u32(0) // SCARD_STATE_UNAWARE
 		e.blob(nil)
 	}))
@@ -142,7 +142,7 @@ func TestBridgeReadsTheVirtualCard(t *testing.T) {
 	}
 	rc, d = cl.call(req(opConnect, func(e *encoder) {
 		e.u64(ctx)
-		e.blob([]byte(pcsctest.Readers[0]))
+		e.blob([]byte(vpcdtest.Readers[0]))
 		e.u32(2) // SCARD_SHARE_SHARED
 		e.u32(3) // T0|T1
 	}))
@@ -152,7 +152,7 @@ func TestBridgeReadsTheVirtualCard(t *testing.T) {
 	}
 	rc, d = cl.call(req(opStatus, func(e *encoder) { e.u64(card) }))
 	names, state, sproto, satr := d.multi(), d.u32(), d.u32(), d.blob()
-	if rc != 0 || !slices.Contains(names, pcsctest.Readers[0]) || state == 0 || sproto != proto || !bytes.Equal(satr, atr) {
+	if rc != 0 || !slices.Contains(names, vpcdtest.Readers[0]) || state == 0 || sproto != proto || !bytes.Equal(satr, atr) {
 		t.Fatalf("status: %08x %q %x %d %x", rc, names, state, sproto, satr)
 	}
 	if rc, _ = cl.call(req(opBegin, func(e *encoder) { e.u64(card) })); rc != 0 {
@@ -187,7 +187,7 @@ func TestBridgeReadsTheVirtualCard(t *testing.T) {
 // card held: the bridge releases its contexts, so another process gets the
 // card's transaction at once.
 func TestBridgeReleasesADeadProcessesContexts(t *testing.T) {
-	pcsctest.Lock(t)
+	vpcdtest.Lock(t)
 	insertCard(t)
 	addr := startBridge(t)
 	dead := dialBridge(t, addr, 7)
@@ -196,7 +196,7 @@ func TestBridgeReleasesADeadProcessesContexts(t *testing.T) {
 		ctx := d.u64()
 		rc, d := cl.call(req(opConnect, func(e *encoder) {
 			e.u64(ctx)
-			e.blob([]byte(pcsctest.Readers[0]))
+			e.blob([]byte(vpcdtest.Readers[0]))
 			e.u32(2)
 			e.u32(3)
 		}))
