@@ -333,7 +333,8 @@ if [ $prompted = 1 ] && [ "$(cat "$work/tty.rc" 2>/dev/null)" = 0 ] && grep -q "
 else
   bad "PIN prompt on the Wine console (no --pin-stdin): asked, not echoed, read" "prompted $prompted, exit $(cat "$work/tty.rc" 2>/dev/null)"$'\n'"$pane"$'\n'"$(tr -d '\r' <"$work/tty.err" 2>/dev/null)"
 fi
-if insert --remove-after 6; then
+# attrs is 6 APDUs (counters, PIN, READ BINARY): the card leaves on the 6th, the read itself.
+if insert --remove-after 5; then
   run_ctl $'1234\n' attrs --pin-stdin --json --reader "$reader"
   if [ $rc = 4 ] && [ "$(jcode)" = 13100 ] && ! grep -q 花子 <<<"$out"; then
     ok "a card removed mid-read is 13100 (exit 4), nothing half-read printed"
@@ -341,7 +342,7 @@ if insert --remove-after 6; then
     bad "a card removed mid-read is 13100" "exit $rc"$'\n'"$out$err"
   fi
 else
-  bad "virtual card with --remove-after 6"
+  bad "virtual card with --remove-after 5"
 fi
 remove
 # Windows 8 and later stop the Smart Card service while no reader is
