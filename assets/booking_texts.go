@@ -27,7 +27,7 @@ var BookingPage = struct {
 	CardSameApp, CardSignedInfo, SignLead, SignPINNote, CompleteLead Text
 	CompleteHelp, Complete, DoneTitle, DoneText, Top, OnePIN         Text
 	CounterUnsupported, NeedLoginID, NeedPassword, NeedReflect       Text
-	NeedNotice                                                       Text
+	NeedNotice, OnePINNotOffered, Forbidden, BadText                 Text
 	SexNames                                                         map[string]Text
 }{
 	SiteName:           Text{"施設予約システム", "Facility booking system"},
@@ -87,6 +87,9 @@ var BookingPage = struct {
 	NeedPassword:       Text{"パスワードは6文字以上で入力してください。", "Enter a password of 6 characters or more."},
 	NeedReflect:        Text{"マイナンバーカードの情報が反映されていません。②の「情報を反映する」を押してください。", "The card's details are not filled in. Press 「情報を反映する」 in step ②."},
 	NeedNotice:         Text{"注意事項の確認項目にチェックを入れてください。", "Tick the box to confirm you have read the notes."},
+	OnePINNotOffered:   Text{"この施設予約システムでは、署名用パスワードだけで確認する方法はご利用いただけません。数字4桁のパスワードと署名用パスワードで確認してください。", "This booking system does not offer the check with the signing password only. Check with the 4-digit PIN and the signing password."},
+	Forbidden:          Text{"この画面からは手続きを続けられません。お手数ですが、「アカウント登録」から画面を開き直してください。", "The procedure cannot continue from this page. Please open 「アカウント登録」 again."},
+	BadText:            Text{"入力された内容に使えない文字が含まれています。入力し直してください。", "What was entered contains characters that cannot be used. Please enter it again."},
 	SexNames: map[string]Text{
 		"1": {"男", "Male"}, "2": {"女", "Female"}, "9": {"適用不能", "Not applicable"}, "0": {"不明", "Unknown"},
 	},

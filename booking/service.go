@@ -3,15 +3,37 @@ package booking
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 )
+
+// logKey keys LogTag. It is drawn per process: a tag correlates the lines
+// of one session in one instance's log, and a log alone cannot be used to
+// search the 29^7 codes for the one behind a tag.
+var logKey = func() []byte {
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		panic(err)
+	}
+	return k
+}()
+
+// LogTag is what logs say instead of a session code: 8 hex digits of an
+// HMAC of the code under a per-process key. A live code never appears in a
+// log, since whoever reads the log must not be able to use the session.
+func LogTag(c Code) string {
+	m := hmac.New(sha256.New, logKey)
+	m.Write([]byte(c))
+	return hex.EncodeToString(m.Sum(nil)[:4])
+}
 
 // MaxSignatureAttempts bounds the signatures a session takes: a failed
 // check (Code 21/23, mismatch, other) may be retried with another card, as
@@ -303,8 +325,11 @@ func (s *Service) GetContent(ctx context.Context, code Code) ([]byte, error) {
 		return nil, err
 	}
 	switch sess.State {
-	case StateConfirmed, StateDone:
+	case StateConfirmed:
 		return Content(sess)
+	case StateDone:
+		// Finished: the content holds personal data and has served.
+		return nil, Errorf(ECStepDone, "the session is finished")
 	case StateCreated:
 		if sess.Mode == ModeTwoStep {
 			return nil, Errorf(ECOutOfOrder, "step 1 (the attributes) is not done")
@@ -348,14 +373,26 @@ func (s *Service) PutSignature(ctx context.Context, code Code, cms []byte) (*Res
 	if err != nil {
 		return nil, err
 	}
+	// The attempt is taken before the check, in one atomic store statement,
+	// so concurrent uploads cannot all pass the bound; an upload refused
+	// without a check gives it back.
+	if err := s.cfg.Store.ReserveAttempt(ctx, code, MaxSignatureAttempts); err != nil {
+		if errors.Is(err, ErrConflict) {
+			return s.afterLostAttempt(ctx, code, sum[:])
+		}
+		return nil, wrapStore(err)
+	}
 	req := VerifyRequest{CMS: cms, Content: content}
 	if sess.Mode == ModeTwoStep {
 		req.Expected = sess.Attributes
 	}
 	v, err := s.cfg.Verifier.Verify(ctx, req)
 	if err != nil {
+		if rerr := s.cfg.Store.ReleaseAttempt(context.WithoutCancel(ctx), code); rerr != nil {
+			s.log.Error("booking: releasing an attempt", "session", LogTag(code), "err", rerr)
+		}
 		var e *Error
-		if errors.As(err, &e) && (e.Code == ECBadSignature || e.Code == ECContentMismatch) {
+		if errors.As(err, &e) && (e.Code == ECBadSignature || e.Code == ECContentMismatch || e.Code == ECUntrustedSigner) {
 			return nil, err
 		}
 		return nil, &Error{Code: ECInternal, Message: "the signature could not be checked", Err: err}
@@ -365,7 +402,6 @@ func (s *Service) PutSignature(ctx context.Context, code Code, cms []byte) (*Res
 		res.Outcome = OutcomeOther
 	}
 	sess.Result = res
-	sess.Attempts++
 	if res.Outcome == OutcomeValid {
 		sess.State = StateDone
 		sess.SignatureHash = sum[:]
@@ -388,11 +424,69 @@ func (s *Service) PutSignature(ctx context.Context, code Code, cms []byte) (*Res
 		}
 		return nil, wrapStore(err)
 	}
-	s.log.Info("booking: signature checked", "session", code.Display(), "outcome", res.Outcome, "code", res.Code)
+	s.log.Info("booking: signature checked", "session", LogTag(code), "outcome", res.Outcome, "code", res.Code)
 	return res, nil
 }
 
-// Cleanup deletes sessions that expired before now−keep.
+// afterLostAttempt answers an upload that found no attempt left: the same
+// bytes as an accepted signature get its result (a retry), anything else is
+// refused.
+func (s *Service) afterLostAttempt(ctx context.Context, code Code, sum []byte) (*Result, error) {
+	cur, err := s.get(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if cur.State == StateDone {
+		if bytes.Equal(cur.SignatureHash, sum) {
+			return cur.Result, nil
+		}
+		return nil, Errorf(ECStepDone, "the signature was already accepted")
+	}
+	return nil, Errorf(ECStepDone, "too many signatures for this session; start the registration again")
+}
+
+// MissWindow is the length of one window of the guess budget.
+const MissWindow = time.Minute
+
+// CountMiss counts one unknown session code looked up in scope (the whole
+// service, or one client address) in the current window of the guess
+// budget and returns the window's count so far, across all instances.
+func (s *Service) CountMiss(ctx context.Context, scope string) (int, error) {
+	n, err := s.cfg.Store.CountMiss(ctx, scope, s.cfg.Now().UTC().Truncate(MissWindow))
+	if err != nil {
+		return 0, wrapStore(err)
+	}
+	return n, nil
+}
+
+// Cleanup erases the personal data of sessions that have expired (at
+// expiry at the latest, whether or not the registration took them),
+// deletes sessions expired for longer than keep, and drops the counters of
+// finished guess windows. It returns the sessions deleted.
 func (s *Service) Cleanup(ctx context.Context, keep time.Duration) (int, error) {
-	return s.cfg.Store.DeleteExpired(ctx, s.cfg.Now().Add(-keep))
+	now := s.cfg.Now()
+	if _, err := s.cfg.Store.EraseExpired(ctx, now); err != nil {
+		return 0, err
+	}
+	if err := s.cfg.Store.DeleteMisses(ctx, now.UTC().Truncate(MissWindow).Add(-MissWindow)); err != nil {
+		return 0, err
+	}
+	return s.cfg.Store.DeleteExpired(ctx, now.Add(-keep))
+}
+
+// Take is the registration taking the attributes of a finished session:
+// it returns the session as PageView does and, once the session is done,
+// erases the attributes from the store, so nothing personal stays behind
+// the registration. Later views show the result without them.
+func (s *Service) Take(ctx context.Context, code Code, token string) (*Session, error) {
+	sess, err := s.PageView(ctx, code, token)
+	if err != nil {
+		return nil, err
+	}
+	if sess.State == StateDone && sess.Attributes != nil {
+		if err := s.cfg.Store.EraseAttributes(ctx, code); err != nil {
+			return nil, wrapStore(err)
+		}
+	}
+	return sess, nil
 }

@@ -77,6 +77,8 @@ type env struct {
 	clock *clock
 	ver   *hashVerifier
 	store booking.Store
+	svc   *booking.Service
+	db    string // the SQLite file
 }
 
 var hanako = booking.Attributes{Name: "公的　花子", Address: "東京都千代田区霞が関２－１－２", Birth: "20000101", Sex: "2"}
@@ -86,24 +88,36 @@ func newEnv(t *testing.T) *env { return newEnvWith(t, nil) }
 // newEnvWith uses v as the verifier, the hash verifier when nil.
 func newEnvWith(t *testing.T, v booking.Verifier) *env {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "booking.db"))
+	return newEnvOpts(t, v, Options{}, nil)
+}
+
+// newEnvOpts serves with opts (BaseURL and Logger filled in) and logs to
+// log if set.
+func newEnvOpts(t *testing.T, v booking.Verifier, opts Options, log *slog.Logger) *env {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "booking.db")
+	st, err := sqlite.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	ck := &clock{t: time.Now()}
 	ver := &hashVerifier{}
 	if v == nil {
 		v = ver
 	}
 	svc, err := booking.NewService(booking.Config{Store: st, Verifier: v, ServiceID: "https://yoyaku.example.jp",
-		ServiceName: "施設予約システム", AllowOnePIN: true, Now: ck.Now, Logger: slog.New(slog.DiscardHandler)})
+		ServiceName: "施設予約システム", AllowOnePIN: true, Now: ck.Now, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{clock: ck, ver: ver, store: st}
+	e := &env{clock: ck, ver: ver, store: st, svc: svc, db: db}
 	e.ts = httptest.NewServer(nil)
-	e.srv = New(svc, Options{BaseURL: e.ts.URL, Logger: slog.New(slog.DiscardHandler)})
+	opts.BaseURL, opts.Logger = e.ts.URL, log
+	e.srv = New(svc, opts)
 	e.ts.Config.Handler = e.srv
 	t.Cleanup(e.ts.Close)
 	e.cl, err = client.New(e.ts.URL, nil)
@@ -452,8 +466,6 @@ func trim(s string) string {
 func TestGuessingIsRateLimited(t *testing.T) {
 	e := newEnv(t)
 	h := e.srv
-	frozen := time.Now()
-	e.srv.guesses.now = func() time.Time { return frozen }
 	guesser := "198.51.100.7:5555"
 	limited := false
 	for i := 0; i < 30; i++ {
@@ -484,7 +496,7 @@ func TestGuessingIsRateLimited(t *testing.T) {
 	if w := raw(t, h, "GET", "/api/v1/sessions/"+string(code), "", nil, guesser); w.Code != 429 {
 		t.Fatalf("guesser with right code: %d", w.Code)
 	}
-	e.srv.guesses.now = func() time.Time { return frozen.Add(time.Minute) }
+	e.clock.Add(time.Minute)
 	if w := raw(t, h, "GET", "/api/v1/sessions/"+string(code), "", nil, guesser); w.Code != 200 {
 		t.Fatalf("guesser after a minute: %d", w.Code)
 	}

@@ -8,14 +8,18 @@
 package web
 
 import (
+	"crypto/rand"
+	"crypto/subtle"
 	"embed"
 	"encoding/base64"
 	"encoding/json"
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	qrcode "github.com/skip2/go-qrcode"
 
@@ -29,6 +33,15 @@ var templateFS embed.FS
 // cookieName holds "CODE.PAGETOKEN" of the browser's registration.
 const cookieName = "bk_reg"
 
+// csrfCookie holds the browser's CSRF token; every state-changing request
+// must repeat it in the form field csrfField or the header csrfHeader,
+// which a page of another site can neither read nor forge.
+const (
+	csrfCookie = "bk_csrf"
+	csrfField  = "csrf"
+	csrfHeader = "X-CSRF-Token"
+)
+
 // Page serves the registration pages.
 type Page struct {
 	// AllowCreate, if set, is asked before a session is created for a
@@ -39,6 +52,7 @@ type Page struct {
 	baseURL string
 	log     *slog.Logger
 	tmpl    *template.Template
+	cop     *http.CrossOriginProtection
 }
 
 // New returns the registration page for svc; baseURL is the service's
@@ -49,7 +63,12 @@ func New(svc *booking.Service, baseURL string, log *slog.Logger) *Page {
 	}
 	funcs := template.FuncMap{"ja": func(t assets.Text) string { return t.JA }, "inc": func(i int) int { return i + 1 }}
 	t := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
-	return &Page{svc: svc, baseURL: strings.TrimRight(baseURL, "/"), log: log, tmpl: t}
+	p := &Page{svc: svc, baseURL: strings.TrimRight(baseURL, "/"), log: log, tmpl: t, cop: http.NewCrossOriginProtection()}
+	// The public origin, for a service behind a proxy that rewrites Host.
+	if u, err := url.Parse(p.baseURL); err == nil && u.Host != "" {
+		_ = p.cop.AddTrustedOrigin(u.Scheme + "://" + u.Host)
+	}
+	return p
 }
 
 // Handler is the mux the page registers on.
@@ -62,18 +81,79 @@ func (p *Page) Register(mux Handler) {
 	mux.Handle("GET /{$}", http.HandlerFunc(p.top))
 	mux.Handle("GET /register", http.HandlerFunc(p.agree))
 	mux.Handle("GET /register/form", http.HandlerFunc(p.form))
-	mux.Handle("POST /register/form", http.HandlerFunc(p.submitForm))
-	mux.Handle("POST /register/card", http.HandlerFunc(p.toCard))
-	mux.Handle("POST /register/complete", http.HandlerFunc(p.complete))
-	mux.Handle("POST /register/session", http.HandlerFunc(p.newSession))
+	mux.Handle("POST /register/form", p.guard(p.submitForm))
+	mux.Handle("POST /register/card", p.guard(p.toCard))
+	mux.Handle("POST /register/complete", p.guard(p.complete))
+	mux.Handle("POST /register/session", p.guard(p.newSession))
 	mux.Handle("GET /register/session", http.HandlerFunc(p.sessionState))
 	mux.Handle("GET /s/{code}", http.HandlerFunc(p.sessionLanding))
 }
 
+// guard wraps a state-changing handler: the request must come from this
+// service's own pages (Origin and Sec-Fetch-Site, http.CrossOriginProtection)
+// and carry the browser's CSRF token; SameSite cookies alone do not stop
+// a cross-site request that starts a new registration. Form values must be
+// valid UTF-8.
+func (p *Page) guard(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := p.cop.Check(r); err != nil {
+			p.refuse(w, r, http.StatusForbidden, assets.BookingPage.Forbidden)
+			return
+		}
+		c, err := r.Cookie(csrfCookie)
+		got := r.Header.Get(csrfHeader)
+		if got == "" {
+			got = r.PostFormValue(csrfField)
+		}
+		if err != nil || c.Value == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(got)) != 1 {
+			p.refuse(w, r, http.StatusForbidden, assets.BookingPage.Forbidden)
+			return
+		}
+		if err := r.ParseForm(); err != nil {
+			p.refuse(w, r, http.StatusBadRequest, assets.BookingPage.BadText)
+			return
+		}
+		for _, vs := range r.PostForm {
+			for _, v := range vs {
+				if !utf8.ValidString(v) {
+					p.refuse(w, r, http.StatusBadRequest, assets.BookingPage.BadText)
+					return
+				}
+			}
+		}
+		h(w, r)
+	})
+}
+
+// refuse answers a refused request: JSON to the page's script, a page with
+// the text to a form.
+func (p *Page) refuse(w http.ResponseWriter, r *http.Request, status int, t assets.Text) {
+	if r.URL.Path == "/register/session" {
+		p.json(w, status, stateAnswer{Error: t.JA, Code: http.StatusText(status)})
+		return
+	}
+	p.render(w, r, status, "top.html", view{Notice: t.JA})
+}
+
+// csrfToken returns the browser's CSRF token, setting the cookie first if
+// the browser has none.
+func (p *Page) csrfToken(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
+		return c.Value
+	}
+	b := make([]byte, 32)
+	rand.Read(b)
+	tok := base64.RawURLEncoding.EncodeToString(b)
+	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: strings.HasPrefix(p.baseURL, "https:")})
+	return tok
+}
+
 // view is what every template gets.
 type view struct {
-	T       any // assets.BookingPage
-	Step    int // 1..4, 0 for pages outside the flow
+	CSRF    string // the browser's CSRF token, for every form
+	T       any    // assets.BookingPage
+	Step    int    // 1..4, 0 for pages outside the flow
 	Steps   []assets.Text
 	Error   *assets.Entry
 	Session *sessionView
@@ -105,8 +185,9 @@ type formData struct {
 	Notice                              bool
 }
 
-func (p *Page) render(w http.ResponseWriter, status int, name string, v view) {
+func (p *Page) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
 	v.T = assets.BookingPage
+	v.CSRF = p.csrfToken(w, r)
 	v.Steps = []assets.Text{assets.BookingPage.StepInput, assets.BookingPage.StepConfirm, assets.BookingPage.StepCard, assets.BookingPage.StepDone}
 	v.Allowed = p.svc.AllowOnePIN()
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -124,9 +205,11 @@ func entry(c assets.Code) *assets.Entry {
 	return &e
 }
 
-func (p *Page) top(w http.ResponseWriter, r *http.Request) { p.render(w, 200, "top.html", view{}) }
+func (p *Page) top(w http.ResponseWriter, r *http.Request) { p.render(w, r, 200, "top.html", view{}) }
 
-func (p *Page) agree(w http.ResponseWriter, r *http.Request) { p.render(w, 200, "agree.html", view{}) }
+func (p *Page) agree(w http.ResponseWriter, r *http.Request) {
+	p.render(w, r, 200, "agree.html", view{})
+}
 
 // registration returns the browser's session from its cookie.
 func (p *Page) registration(r *http.Request) (*booking.Session, string, error) {
@@ -178,7 +261,7 @@ func (p *Page) form(w http.ResponseWriter, r *http.Request) {
 		v.OnePIN = s.Mode == booking.ModeOnePIN
 	}
 	v.Form.LoginID = r.URL.Query().Get("login_id")
-	p.render(w, 200, "form.html", v)
+	p.render(w, r, 200, "form.html", v)
 }
 
 // newSession is called by the page's script when マイナンバーカード is chosen:
@@ -197,6 +280,10 @@ func (p *Page) newSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s, err := p.svc.Create(r.Context(), mode)
+	if booking.CodeOf(err) == booking.ECModeNotAllowed {
+		p.json(w, http.StatusForbidden, stateAnswer{Error: assets.BookingPage.OnePINNotOffered.JA, Code: string(booking.ECModeNotAllowed)})
+		return
+	}
 	if err != nil {
 		p.jsonError(w, err)
 		return
@@ -246,7 +333,7 @@ func (p *Page) json(w http.ResponseWriter, status int, v any) {
 }
 
 func (p *Page) jsonError(w http.ResponseWriter, err error) {
-	p.log.Warn("booking/web: session", "err", err)
+	p.log.Warn("booking/web: session", "err", err) // booking errors carry no session code
 	p.json(w, 503, stateAnswer{Error: assets.Lookup(assets.CodeSessionBusy).Title.JA, Code: string(assets.CodeSessionBusy)})
 }
 
@@ -266,7 +353,7 @@ func (p *Page) submitForm(w http.ResponseWriter, r *http.Request) {
 	}
 	fail := func(t assets.Text) {
 		v.Notice = t.JA
-		p.render(w, http.StatusUnprocessableEntity, "form.html", v)
+		p.render(w, r, http.StatusUnprocessableEntity, "form.html", v)
 	}
 	switch {
 	case booking.ValidLoginID(f.LoginID) != nil:
@@ -281,21 +368,21 @@ func (p *Page) submitForm(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		v.Error = entry(assets.CodeNotRead)
-		p.render(w, http.StatusUnprocessableEntity, "form.html", v)
+		p.render(w, r, http.StatusUnprocessableEntity, "form.html", v)
 		return
 	}
 	if s.Expired(p.svc.Now()) {
 		v.Error = entry(assets.CodeSessionExpired)
-		p.render(w, http.StatusGone, "form.html", v)
+		p.render(w, r, http.StatusGone, "form.html", v)
 		return
 	}
 	if s.Mode == booking.ModeTwoStep && s.Attributes == nil {
 		v.Error = entry(assets.CodeNotRead)
-		p.render(w, http.StatusUnprocessableEntity, "form.html", v)
+		p.render(w, r, http.StatusUnprocessableEntity, "form.html", v)
 		return
 	}
 	v.Step = 2
-	p.render(w, 200, "confirm.html", v)
+	p.render(w, r, 200, "confirm.html", v)
 }
 
 // toCard is 【マイナンバーカードの確認へ】: fix the login ID and the
@@ -307,13 +394,13 @@ func (p *Page) toCard(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		v.Step = 1
 		v.Error = entry(assets.CodeNotRead)
-		p.render(w, http.StatusUnprocessableEntity, "form.html", v)
+		p.render(w, r, http.StatusUnprocessableEntity, "form.html", v)
 		return
 	}
 	v.Session = p.sessionView(s)
 	if !f.Notice {
 		v.Notice = assets.BookingPage.NeedNotice.JA
-		p.render(w, http.StatusUnprocessableEntity, "confirm.html", v)
+		p.render(w, r, http.StatusUnprocessableEntity, "confirm.html", v)
 		return
 	}
 	s, err = p.svc.Confirm(r.Context(), s.Code, tok, f.LoginID)
@@ -329,20 +416,25 @@ func (p *Page) toCard(w http.ResponseWriter, r *http.Request) {
 			v.Error = entry(assets.CodeSigRevocationUnknown)
 			p.log.Warn("booking/web: confirm", "err", err)
 		}
-		p.render(w, http.StatusUnprocessableEntity, "confirm.html", v)
+		p.render(w, r, http.StatusUnprocessableEntity, "confirm.html", v)
 		return
 	}
 	v.Step, v.Session = 3, p.sessionView(s)
-	p.render(w, 200, "card.html", v)
+	p.render(w, r, 200, "card.html", v)
 }
 
-// complete is 【完了する】: show the result of the signature check.
+// complete is 【完了する】: show the result of the signature check. A
+// successful registration takes the attributes here, and the store erases
+// them.
 func (p *Page) complete(w http.ResponseWriter, r *http.Request) {
-	s, _, err := p.registration(r)
+	s, tok, err := p.registration(r)
+	if err == nil && s.State == booking.StateDone {
+		s, err = p.svc.Take(r.Context(), s.Code, tok)
+	}
 	v := view{Step: 3}
 	if err != nil {
 		v.Error = entry(assets.CodeNotSigned)
-		p.render(w, http.StatusUnprocessableEntity, "card.html", v)
+		p.render(w, r, http.StatusUnprocessableEntity, "card.html", v)
 		return
 	}
 	v.Session = p.sessionView(s)
@@ -351,7 +443,7 @@ func (p *Page) complete(w http.ResponseWriter, r *http.Request) {
 		v.Step = 4
 		// The registration is done: the browser's cookie has served.
 		http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1})
-		p.render(w, 200, "done.html", v)
+		p.render(w, r, 200, "done.html", v)
 		return
 	}
 	status := http.StatusUnprocessableEntity
@@ -363,7 +455,7 @@ func (p *Page) complete(w http.ResponseWriter, r *http.Request) {
 	default:
 		v.Error = resultEntry(s.Result)
 	}
-	p.render(w, status, "card.html", v)
+	p.render(w, r, status, "card.html", v)
 }
 
 // resultEntry maps a stored result to the manual's message.
@@ -392,10 +484,10 @@ func (p *Page) sessionLanding(w http.ResponseWriter, r *http.Request) {
 	v := view{}
 	if err != nil {
 		v.Error = entry(assets.CodeSessionCode)
-		p.render(w, http.StatusNotFound, "landing.html", v)
+		p.render(w, r, http.StatusNotFound, "landing.html", v)
 		return
 	}
 	ref := booking.Ref{Service: p.baseURL, Code: code}
 	v.Session = &sessionView{Code: code.Display(), URL: ref.URL(), Link: template.URL(ref.Link())}
-	p.render(w, 200, "landing.html", v)
+	p.render(w, r, 200, "landing.html", v)
 }

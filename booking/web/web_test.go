@@ -43,7 +43,12 @@ type site struct {
 func newSite(t *testing.T) *site { return newSiteWith(t, nil) }
 
 // newSiteWith uses v as the verifier (the test PKI's with its CRL if nil).
-func newSiteWith(t *testing.T, v booking.Verifier) *site {
+func newSiteWith(t *testing.T, v booking.Verifier) *site { return newSiteFull(t, v, true) }
+
+// newSiteOpts is newSite with one-PIN allowed or not.
+func newSiteOpts(t *testing.T, onePIN bool) *site { return newSiteFull(t, nil, onePIN) }
+
+func newSiteFull(t *testing.T, v booking.Verifier, onePIN bool) *site {
 	t.Helper()
 	pki := testpki.Get(t)
 	if v == nil {
@@ -59,7 +64,7 @@ func newSiteWith(t *testing.T, v booking.Verifier) *site {
 	t.Cleanup(ts.Close)
 	log := slog.New(slog.DiscardHandler)
 	svc, err := booking.NewService(booking.Config{Store: st, Verifier: v, ServiceID: ts.URL,
-		ServiceName: "施設予約システム", AllowOnePIN: true, Now: ck.Now, Logger: log})
+		ServiceName: "施設予約システム", AllowOnePIN: onePIN, Now: ck.Now, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,8 @@
 // protocol for mynadesk, the account registration page, and the signature
 // check through package verify.
 //
-//	bookingd --listen 127.0.0.1:8080 [--db sqlite:PATH|postgres://…] --roots FILE… [--crl FILE…] [--ocsp URL]
+//	bookingd --listen 127.0.0.1:8080 [--db sqlite:PATH|postgres://…] --roots FILE… [--crl FILE…] [--crl-url URL…] [--ocsp URL]
+//	         [--tls-cert F --tls-key F | --behind-tls-proxy] [--trusted-proxy CIDR…]
 //
 // Every flag can also be set in a config file (--config, YAML/TOML/JSON) or
 // the environment as MYNADESK_BOOKINGD_<FLAG> (dashes as underscores).
@@ -16,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
@@ -26,6 +28,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/mynadesk/mynadesk/booking"
+	"github.com/mynadesk/mynadesk/booking/crlwatch"
 	"github.com/mynadesk/mynadesk/booking/postgres"
 	"github.com/mynadesk/mynadesk/booking/server"
 	"github.com/mynadesk/mynadesk/booking/sqlite"
@@ -43,11 +46,12 @@ func main() {
 // config is bookingd's configuration after flags, environment and file.
 type config struct {
 	Listen, DB, BaseURL, ServiceID, ServiceName string
-	Roots, CRL                                  []string
+	Roots, CRL, CRLURL, TrustedProxies          []string
 	RootsMode, OCSP, TLSCert, TLSKey, LogLevel  string
-	AllowOnePIN                                 bool
+	AllowOnePIN, BehindTLSProxy                 bool
 	CreatePerMinute                             float64
-	TTL, Keep, ShutdownGrace                    time.Duration
+	GuessPerMinute, GuessGlobalPerMinute        int
+	TTL, Keep, ShutdownGrace, CRLInterval       time.Duration
 }
 
 func loadConfig(args []string, stderr io.Writer) (*config, error) {
@@ -58,7 +62,9 @@ func loadConfig(args []string, stderr io.Writer) (*config, error) {
 	fs.String("db", "sqlite:bookingd.db", "session store: sqlite:PATH or postgres://…")
 	fs.StringSlice("roots", nil, "trust roots: PEM/DER files of the JPKI signing CAs")
 	fs.String("roots-mode", "production", "production (J-LIS roots, production policy) or test (test cards, virtual card)")
-	fs.StringSlice("crl", nil, "CRL files of the signing CAs")
+	fs.StringSlice("crl", nil, "CRL files of the signing CAs (re-read when they change)")
+	fs.StringSlice("crl-url", nil, "URLs to fetch the signing CAs' CRLs from, before each nextUpdate")
+	fs.Duration("crl-interval", time.Minute, "how often CRL files are looked at for a new version")
 	fs.String("ocsp", "", "OCSP responder URL (asked before the CRL)")
 	fs.String("base-url", "", "public base URL of this service (default http://LISTEN)")
 	fs.String("service-id", "", "the service's identity in the content to sign (default the base URL)")
@@ -66,7 +72,11 @@ func loadConfig(args []string, stderr io.Writer) (*config, error) {
 	fs.Bool("allow-one-pin", false, "offer the one-PIN variant (attributes from the certificate)")
 	fs.Duration("ttl", booking.DefaultTTL, "session lifetime")
 	fs.Float64("create-per-minute", 60, "sessions one client address may create per minute")
-	fs.Duration("keep", 24*time.Hour, "how long expired sessions are kept before deletion")
+	fs.Duration("keep", 15*time.Minute, "how long expired sessions (already without personal data) are kept before deletion")
+	fs.Int("guess-per-minute", server.DefaultGuessPerMinute, "unknown session codes one client address may look up per minute")
+	fs.Int("guess-global-per-minute", server.DefaultGuessGlobalPerMinute, "unknown session codes the whole service answers per minute (shared by instances on one database)")
+	fs.StringSlice("trusted-proxy", nil, "addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client")
+	fs.Bool("behind-tls-proxy", false, "a reverse proxy terminates TLS: serve plain http on a non-loopback address (needs an https --base-url)")
 	fs.Duration("shutdown-grace", 30*time.Second, "time accepted requests get to finish on shutdown")
 	fs.String("tls-cert", "", "TLS certificate file (serve HTTPS)")
 	fs.String("tls-key", "", "TLS key file")
@@ -93,11 +103,66 @@ func loadConfig(args []string, stderr io.Writer) (*config, error) {
 		OCSP: v.GetString("ocsp"), TLSCert: v.GetString("tls-cert"), TLSKey: v.GetString("tls-key"),
 		LogLevel: v.GetString("log-level"), AllowOnePIN: v.GetBool("allow-one-pin"), TTL: v.GetDuration("ttl"),
 		Keep: v.GetDuration("keep"), ShutdownGrace: v.GetDuration("shutdown-grace"),
-		CreatePerMinute: v.GetFloat64("create-per-minute")}
+		CreatePerMinute: v.GetFloat64("create-per-minute"), CRLURL: v.GetStringSlice("crl-url"),
+		CRLInterval: v.GetDuration("crl-interval"), GuessPerMinute: v.GetInt("guess-per-minute"),
+		GuessGlobalPerMinute: v.GetInt("guess-global-per-minute"), TrustedProxies: v.GetStringSlice("trusted-proxy"),
+		BehindTLSProxy: v.GetBool("behind-tls-proxy")}
 	if len(c.Roots) == 0 {
 		return nil, errors.New("no trust roots: give --roots with the JPKI signing CA certificates")
 	}
+	if err := c.checkTLS(); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// checkTLS refuses plain http on an address others can reach: residents'
+// session traffic must be TLS from their mynadesk to whoever terminates it.
+func (c *config) checkTLS() error {
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return errors.New("--tls-cert and --tls-key go together")
+	}
+	if c.TLSCert != "" {
+		if c.BehindTLSProxy {
+			return errors.New("--behind-tls-proxy and --tls-cert exclude each other")
+		}
+		return nil
+	}
+	if c.BehindTLSProxy {
+		if !strings.HasPrefix(strings.ToLower(c.BaseURL), "https://") {
+			return errors.New("--behind-tls-proxy needs --base-url https://… (the address residents reach through the proxy)")
+		}
+		return nil
+	}
+	host, _, err := net.SplitHostPort(c.Listen)
+	if err != nil {
+		return fmt.Errorf("--listen %q: %w", c.Listen, err)
+	}
+	if !booking.IsLoopback(host) {
+		return fmt.Errorf("refusing to serve plain http on %s, which is not a loopback address: give --tls-cert and --tls-key, "+
+			"or --behind-tls-proxy if a reverse proxy in front terminates TLS", c.Listen)
+	}
+	if strings.HasPrefix(strings.ToLower(c.BaseURL), "https://") {
+		return errors.New("--base-url is https:// but bookingd has no certificate: give --tls-cert and --tls-key, " +
+			"or --behind-tls-proxy if a reverse proxy in front terminates TLS")
+	}
+	return nil
+}
+
+func parseProxies(list []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range list {
+		if p, err := netip.ParsePrefix(s); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxy %q: want an address or a CIDR", s)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 func openStore(ctx context.Context, db string) (booking.Store, error) {
@@ -149,14 +214,12 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 	if c.OCSP != "" {
 		checkers = append(checkers, &verify.OCSPChecker{URL: c.OCSP})
 	}
-	if len(c.CRL) > 0 {
+	var watcher *crlwatch.Watcher
+	if len(c.CRL)+len(c.CRLURL) > 0 {
 		idx := verify.NewCRLIndex(roots)
-		for _, f := range c.CRL {
-			info, err := idx.AddFile(f)
-			if err != nil {
-				return err
-			}
-			log.Info("CRL loaded", "file", f, "info", fmt.Sprintf("%+v", info))
+		watcher = &crlwatch.Watcher{Index: idx, Files: c.CRL, URLs: c.CRLURL, Interval: c.CRLInterval, Logger: log}
+		if err := watcher.Load(ctx); err != nil {
+			return err
 		}
 		checkers = append(checkers, idx)
 	}
@@ -195,8 +258,18 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	api := server.New(svc, server.Options{BaseURL: base, Logger: log,
-		CreatePerMinute: c.CreatePerMinute, CreateBurst: max(int(c.CreatePerMinute/2), 1)})
+	proxies, err := parseProxies(c.TrustedProxies)
+	if err != nil {
+		return err
+	}
+	opts := server.Options{BaseURL: base, Logger: log, CreatePerMinute: c.CreatePerMinute,
+		CreateBurst: max(int(c.CreatePerMinute/2), 1), GuessPerMinute: c.GuessPerMinute,
+		GuessGlobalPerMinute: c.GuessGlobalPerMinute, TrustedProxies: proxies}
+	if watcher != nil {
+		opts.Health = watcher
+		go watcher.Run(ctx)
+	}
+	api := server.New(svc, opts)
 	page := web.New(svc, base, log)
 	page.AllowCreate = api.AllowCreate
 	page.Register(api)
@@ -240,9 +313,11 @@ func serve(ctx context.Context, c *config, log *slog.Logger) error {
 	return nil
 }
 
-// janitor deletes sessions expired for longer than keep, once a minute.
+// janitor erases the personal data of expired sessions and deletes those
+// expired for longer than keep, every 15 seconds: expiry is the latest
+// moment attributes stay in the store.
 func janitor(ctx context.Context, svc *booking.Service, keep time.Duration, log *slog.Logger) {
-	t := time.NewTicker(time.Minute)
+	t := time.NewTicker(15 * time.Second)
 	defer t.Stop()
 	for {
 		select {

@@ -23,6 +23,9 @@ type Dialect struct {
 	IsUnique func(err error) bool
 	// BlobType is the column type for bytes.
 	BlobType string
+	// AfterErase, if set, runs after personal data was erased, to make the
+	// erasure reach the files (SQLite: checkpoint and truncate the WAL).
+	AfterErase func(ctx context.Context, db *sql.DB) error
 }
 
 // Store is a booking.Store over database/sql.
@@ -32,7 +35,9 @@ type Store struct {
 	q  queries
 }
 
-type queries struct{ insert, get, update, del string }
+type queries struct {
+	insert, get, update, del, reserve, release, erase, eraseExpired, miss, delMisses string
+}
 
 const columns = "code, nonce, page_token, service, mode, state, login_id, created_at, expires_at, registered_at, attributes, signature_hash, result, attempts"
 
@@ -56,6 +61,14 @@ func Schema(d Dialect) []string {
 	attempts INTEGER NOT NULL DEFAULT 0
 )`,
 		`CREATE INDEX IF NOT EXISTS booking_sessions_expires ON booking_sessions (expires_at)`,
+		// The guess budget: misses per scope ("*" for the whole service, or
+		// a client address) per window, shared by every instance.
+		`CREATE TABLE IF NOT EXISTS booking_misses (
+	scope TEXT NOT NULL,
+	win BIGINT NOT NULL,
+	n INTEGER NOT NULL,
+	PRIMARY KEY (scope, win)
+)`,
 	}
 }
 
@@ -71,8 +84,18 @@ func New(ctx context.Context, db *sql.DB, d Dialect) (*Store, error) {
 		insert: d.Rebind("INSERT INTO booking_sessions (" + columns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
 		get:    d.Rebind("SELECT " + columns + " FROM booking_sessions WHERE code = ?"),
 		update: d.Rebind(`UPDATE booking_sessions SET state = ?, login_id = ?, registered_at = ?, attributes = ?,
-	signature_hash = ?, result = ?, attempts = ? WHERE code = ? AND state = ?`),
+	signature_hash = ?, result = ? WHERE code = ? AND state = ?`),
 		del: d.Rebind("DELETE FROM booking_sessions WHERE expires_at < ?"),
+		// One statement each: the condition and the change are atomic on
+		// SQLite and on PostgreSQL, whichever instance runs them.
+		reserve: d.Rebind("UPDATE booking_sessions SET attempts = attempts + 1 WHERE code = ? AND state = 'confirmed' AND attempts < ?"),
+		release: d.Rebind("UPDATE booking_sessions SET attempts = attempts - 1 WHERE code = ? AND attempts > 0"),
+		erase:   d.Rebind("UPDATE booking_sessions SET attributes = NULL WHERE code = ? AND attributes IS NOT NULL"),
+		eraseExpired: d.Rebind(`UPDATE booking_sessions SET attributes = NULL, login_id = ''
+	WHERE expires_at < ? AND (attributes IS NOT NULL OR login_id <> '')`),
+		miss: d.Rebind(`INSERT INTO booking_misses (scope, win, n) VALUES (?, ?, 1)
+	ON CONFLICT (scope, win) DO UPDATE SET n = booking_misses.n + 1 RETURNING n`),
+		delMisses: d.Rebind("DELETE FROM booking_misses WHERE win < ?"),
 	}
 	return s, nil
 }
@@ -179,7 +202,7 @@ func (s *Store) Update(ctx context.Context, x *booking.Session, from booking.Sta
 		return err
 	}
 	r, err := s.DB.ExecContext(ctx, s.q.update, string(x.State), x.LoginID, ms(x.RegisteredAt),
-		attrs, blobOrNull(x.SignatureHash), res, x.Attempts, string(x.Code), string(from))
+		attrs, blobOrNull(x.SignatureHash), res, string(x.Code), string(from))
 	if err != nil {
 		return fmt.Errorf("booking store: update: %w", err)
 	}
@@ -200,7 +223,84 @@ func (s *Store) DeleteExpired(ctx context.Context, t time.Time) (int, error) {
 		return 0, fmt.Errorf("booking store: delete expired: %w", err)
 	}
 	n, err := r.RowsAffected()
-	return int(n), err
+	if err != nil || n == 0 {
+		return int(n), err
+	}
+	return int(n), s.afterErase(ctx)
+}
+
+// ReserveAttempt implements booking.Store.
+func (s *Store) ReserveAttempt(ctx context.Context, code booking.Code, max int) error {
+	r, err := s.DB.ExecContext(ctx, s.q.reserve, string(code), max)
+	if err != nil {
+		return fmt.Errorf("booking store: reserve attempt: %w", err)
+	}
+	if n, err := r.RowsAffected(); err != nil {
+		return fmt.Errorf("booking store: reserve attempt: %w", err)
+	} else if n == 0 {
+		return booking.ErrConflict
+	}
+	return nil
+}
+
+// ReleaseAttempt implements booking.Store.
+func (s *Store) ReleaseAttempt(ctx context.Context, code booking.Code) error {
+	if _, err := s.DB.ExecContext(ctx, s.q.release, string(code)); err != nil {
+		return fmt.Errorf("booking store: release attempt: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) afterErase(ctx context.Context) error {
+	if s.d.AfterErase == nil {
+		return nil
+	}
+	if err := s.d.AfterErase(ctx, s.DB); err != nil {
+		return fmt.Errorf("booking store: erase: %w", err)
+	}
+	return nil
+}
+
+// EraseAttributes implements booking.Store.
+func (s *Store) EraseAttributes(ctx context.Context, code booking.Code) error {
+	r, err := s.DB.ExecContext(ctx, s.q.erase, string(code))
+	if err != nil {
+		return fmt.Errorf("booking store: erase: %w", err)
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return nil
+	}
+	return s.afterErase(ctx)
+}
+
+// EraseExpired implements booking.Store.
+func (s *Store) EraseExpired(ctx context.Context, t time.Time) (int, error) {
+	r, err := s.DB.ExecContext(ctx, s.q.eraseExpired, ms(t))
+	if err != nil {
+		return 0, fmt.Errorf("booking store: erase expired: %w", err)
+	}
+	n, _ := r.RowsAffected()
+	if n == 0 {
+		return 0, nil
+	}
+	return int(n), s.afterErase(ctx)
+}
+
+// CountMiss implements booking.Store.
+func (s *Store) CountMiss(ctx context.Context, scope string, window time.Time) (int, error) {
+	var n int
+	if err := s.DB.QueryRowContext(ctx, s.q.miss, scope, ms(window)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("booking store: count miss: %w", err)
+	}
+	return n, nil
+}
+
+// DeleteMisses implements booking.Store.
+func (s *Store) DeleteMisses(ctx context.Context, t time.Time) error {
+	if _, err := s.DB.ExecContext(ctx, s.q.delMisses, ms(t)); err != nil {
+		return fmt.Errorf("booking store: delete misses: %w", err)
+	}
+	return nil
 }
 
 // Close implements booking.Store.
