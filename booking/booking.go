@@ -16,8 +16,27 @@ import (
 )
 
 // Version is the protocol version this package speaks; it is in every
-// path (/api/v1/...) and in every SessionInfo.
-const Version = 1
+// path (/api/v2/...) and in every SessionInfo. Version 2 binds a session
+// to the mynadesk that claimed it (PROTOCOL.md, "Claim"); a version 1
+// client is told to update.
+const Version = 2
+
+// ClaimState is whether, and how, a mynadesk holds a session.
+type ClaimState string
+
+// Claim states.
+const (
+	ClaimNone ClaimState = "" // no mynadesk has opened the session
+	// ClaimPending: claimed with the typed code; the page shows the
+	// confirmation number and waits for the resident to say it matches.
+	ClaimPending ClaimState = "pending"
+	// ClaimConfirmed: claimed through the link or QR (its one-time secret)
+	// or confirmed on the page; the claimant may go on.
+	ClaimConfirmed ClaimState = "confirmed"
+	// ClaimReleased: the page released a wrong claim; the session is over
+	// and the page shows a new code.
+	ClaimReleased ClaimState = "released"
+)
 
 // DefaultTTL is how long a session lives after it is created.
 const DefaultTTL = 10 * time.Minute
@@ -103,6 +122,15 @@ type Session struct {
 	// Result of the last signature check; Attempts counts the checks.
 	Result   *Result
 	Attempts int
+	// LinkSecret is the one-time secret of the link and QR code: the page
+	// gets it in clear from Create, the store keeps its hash (LinkHash).
+	LinkSecret string
+	LinkHash   string
+	// Claim: the SHA-256 of the claimant's token, the confirmation number
+	// both screens show, and the claim's state.
+	ClaimHash   []byte
+	ClaimNumber string
+	Claim       ClaimState
 }
 
 // Expired reports whether s is past its expiry at now.
@@ -123,6 +151,9 @@ type Store interface {
 	// is still from; otherwise ErrConflict. Attempts is not written: it
 	// changes only through ReserveAttempt and ReleaseAttempt.
 	Update(ctx context.Context, s *Session, from State) error
+	// UpdateClaim writes ClaimHash, ClaimNumber and Claim of s if the
+	// stored claim state is still from; otherwise ErrConflict.
+	UpdateClaim(ctx context.Context, s *Session, from ClaimState) error
 	// ReserveAttempt takes one of the session's max signature checks in
 	// one atomic step; ErrConflict when none is left or the session is not
 	// confirmed.
@@ -196,6 +227,9 @@ const (
 	ECBadSignature    ErrorCode = "bad_signature"    // not a well-formed CMS
 	ECContentMismatch ErrorCode = "content_mismatch" // signs content of another session
 	ECUntrustedSigner ErrorCode = "untrusted_signer" // the signer's certificate is not from a trusted JPKI CA
+	ECNotClaimant     ErrorCode = "not_claimant"     // the request does not prove the session's claim
+	ECClaimed         ErrorCode = "claimed"          // another mynadesk claimed the session first
+	ECUpgrade         ErrorCode = "upgrade_required" // a client of an older protocol version
 	ECModeNotAllowed  ErrorCode = "mode_not_allowed" // one-PIN not allowed here
 	ECTooLarge        ErrorCode = "too_large"        // body over the limit
 	ECMediaType       ErrorCode = "media_type"       // wrong Content-Type
@@ -253,5 +287,7 @@ var (
 	ErrBadSignature    = &Error{Code: ECBadSignature}
 	ErrContentMismatch = &Error{Code: ECContentMismatch}
 	ErrUntrustedSigner = &Error{Code: ECUntrustedSigner}
+	ErrNotClaimant     = &Error{Code: ECNotClaimant}
+	ErrClaimed         = &Error{Code: ECClaimed}
 	ErrInvalidCode     = errors.New("booking: invalid session code")
 )

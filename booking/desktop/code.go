@@ -32,6 +32,10 @@ func ErrorCode(err error) assets.Code {
 		return assets.CodeServiceDown
 	case errors.As(err, &ae):
 		switch ae.Code {
+		case booking.ECClaimed:
+			return assets.CodeSessionClaimed
+		case booking.ECUpgrade:
+			return assets.CodeUpdateApp
 		case booking.ECExpired:
 			return assets.CodeSessionExpired
 		case booking.ECNotFound:

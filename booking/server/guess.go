@@ -52,12 +52,23 @@ func (g *guessGuard) window() {
 	}
 }
 
-// allowed reports whether key may look a code up now.
-func (g *guessGuard) allowed(key string) bool {
+// allowed reports whether key may look a code up now; proven says the
+// request carries a secret of the session (a claim token or the link's
+// secret), which keeps residents' sessions going while the service's
+// budget is spent.
+func (g *guessGuard) allowed(key string, proven bool) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.window()
-	return !g.globalOver && !g.blocked[key]
+	return !g.blocked[key] && (proven || !g.globalOver)
+}
+
+// over reports whether the service's budget is spent in this window.
+func (g *guessGuard) over() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.window()
+	return g.globalOver
 }
 
 // miss counts an unknown code looked up by key and reports whether it was

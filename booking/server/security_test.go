@@ -127,7 +127,7 @@ func TestConcurrentFailingUploads(t *testing.T) {
 func guess(t *testing.T, h http.Handler, addr string) int {
 	t.Helper()
 	c, _ := booking.NewCode()
-	return raw(t, h, "GET", "/api/v1/sessions/"+string(c), "", nil, addr).Code
+	return raw(t, h, "GET", "/api/v2/sessions/"+string(c), "", nil, addr).Code
 }
 
 // Finding 4: the whole service answers at most GuessGlobalPerMinute
@@ -141,7 +141,7 @@ func TestGuessBudgetWholeService(t *testing.T) {
 	e := newEnvOpts(t, nil, Options{GuessPerMinute: 10, GuessGlobalPerMinute: global}, nil)
 	// A second instance on the same store.
 	second := New(e.svc, Options{BaseURL: e.ts.URL, GuessPerMinute: 10, GuessGlobalPerMinute: global, Logger: slog.New(slog.DiscardHandler)})
-	cr, err := e.cl.Create(context.Background(), booking.ModeTwoStep)
+	cr, err := e.create(context.Background(), t, booking.ModeTwoStep)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,14 +164,20 @@ func TestGuessBudgetWholeService(t *testing.T) {
 		t.Fatalf("%d answered not found, %d limited; want exactly %d not found", notFound, limited, global)
 	}
 	code, _ := booking.ParseCode(cr.Code)
+	fresh, _ := e.cl.Create(context.Background(), booking.ModeTwoStep)
+	freshCode, _ := booking.ParseCode(fresh.Code)
 	for _, h := range []http.Handler{e.srv, second} {
-		if w := raw(t, h, "GET", "/api/v1/sessions/"+string(code), "", nil, "203.0.113.9:1"); w.Code != http.StatusTooManyRequests {
-			t.Fatalf("a lookup by code alone while the service's budget is spent: %d", w.Code)
+		if c := claimRaw(t, h, freshCode, "203.0.113.9:1"); c != http.StatusTooManyRequests {
+			t.Fatalf("a claim by code alone while the service's budget is spent: %d", c)
+		}
+		// A claimed session goes on: its calls prove the claim.
+		if w := raw(t, h, "GET", "/api/v2/sessions/"+string(code), "", nil, "203.0.113.9:1"); w.Code != http.StatusOK {
+			t.Fatalf("the claimant while the service's budget is spent: %d", w.Code)
 		}
 	}
 	e.clock.Add(booking.MissWindow)
-	if w := raw(t, second, "GET", "/api/v1/sessions/"+string(code), "", nil, "203.0.113.9:1"); w.Code != http.StatusOK {
-		t.Fatalf("next window: %d %s", w.Code, w.Body)
+	if c := claimRaw(t, second, freshCode, "203.0.113.9:1"); c != http.StatusOK {
+		t.Fatalf("next window: %d", c)
 	}
 }
 
@@ -179,11 +185,16 @@ func TestGuessBudgetWholeService(t *testing.T) {
 // proxy's: one guesser does not get every resident refused.
 func TestGuessBudgetBehindProxy(t *testing.T) {
 	e := newEnvOpts(t, nil, Options{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("192.0.2.1/32")}}, nil)
-	cr, _ := e.cl.Create(context.Background(), booking.ModeTwoStep)
+	cr, _ := e.create(context.Background(), t, booking.ModeTwoStep)
 	via := func(client, code string) int {
-		req, _ := http.NewRequest("GET", "/api/v1/sessions/"+code, nil)
+		req, _ := http.NewRequest("GET", "/api/v2/sessions/"+code, nil)
 		req.RemoteAddr = "192.0.2.1:443"
 		req.Header.Set("X-Forwarded-For", client)
+		if c, _ := booking.ParseCode(code); c != "" {
+			if tok, ok := tokens.Load(c); ok {
+				req.Header.Set("Authorization", "Bearer "+tok.(string))
+			}
+		}
 		w := newRecorder()
 		e.srv.ServeHTTP(w, req)
 		return w.Code
@@ -199,10 +210,11 @@ func TestGuessBudgetBehindProxy(t *testing.T) {
 	if c := via("203.0.113.5", string(code)); c != http.StatusOK {
 		t.Fatalf("a resident behind the same proxy: %d", c)
 	}
+	_ = cr
 	// A client cannot pick its own key by sending the header itself.
 	for i := 0; i < 30; i++ {
 		c, _ := booking.NewCode()
-		req, _ := http.NewRequest("GET", "/api/v1/sessions/"+string(c), nil)
+		req, _ := http.NewRequest("GET", "/api/v2/sessions/"+string(c), nil)
 		req.RemoteAddr = "198.51.100.99:1"
 		req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.0.0.%d", i))
 		w := newRecorder()
@@ -247,10 +259,10 @@ func TestGuessArithmetic(t *testing.T) {
 // U+FFFD.
 func TestInvalidUTF8Refused(t *testing.T) {
 	e := newEnv(t)
-	cr, _ := e.cl.Create(context.Background(), booking.ModeTwoStep)
+	cr, _ := e.create(context.Background(), t, booking.ModeTwoStep)
 	code, _ := booking.ParseCode(cr.Code)
 	body := "{\"name\":\"公的\xe3\x80\u3000花子\",\"address\":\"東京都千代田区\",\"birth\":\"20000101\",\"sex\":\"2\"}"
-	w := raw(t, e.srv, "POST", "/api/v1/sessions/"+string(code)+"/attributes", "application/json", strings.NewReader(body), "")
+	w := raw(t, e.srv, "POST", "/api/v2/sessions/"+string(code)+"/attributes", "application/json", strings.NewReader(body), "")
 	wantError(t, w, http.StatusBadRequest, booking.ECInvalid, "invalid UTF-8")
 	if s, _ := e.store.Get(context.Background(), code); s.Attributes != nil || s.State != booking.StateCreated {
 		t.Fatalf("stored: %+v", s)
@@ -274,7 +286,7 @@ func TestNoPersonalDataAtRest(t *testing.T) {
 		}
 	}
 	// Another resident's session that is never finished.
-	cr2, _ := e.cl.Create(ctx, booking.ModeTwoStep)
+	cr2, _ := e.create(ctx, t, booking.ModeTwoStep)
 	code2, _ := booking.ParseCode(cr2.Code)
 	taro := booking.Attributes{Name: "公的　太郎", Address: "北海道札幌市中央区北１条西２－１", Birth: "19800405", Sex: "1"}
 	if _, err := e.cl.PutAttributes(ctx, code2, taro); err != nil {

@@ -23,6 +23,9 @@ import (
 	"github.com/mynadesk/mynadesk/booking"
 )
 
+// UpgradeMessage is what a mynadesk of an older protocol version is told.
+const UpgradeMessage = "mynadeskを更新してください。この予約サイトには新しいバージョンのmynadeskが必要です。(Please update mynadesk: this booking site needs a newer version.)"
+
 // MaxBody is the largest request body accepted. A signing certificate is
 // about 2 KB and a CMS about 3 KB, so 64 KiB leaves room without letting a
 // client make the service buffer megabytes.
@@ -44,6 +47,9 @@ var statusOf = map[booking.ErrorCode]int{
 	booking.ECMethod:          http.StatusMethodNotAllowed,
 	booking.ECContentMismatch: http.StatusUnprocessableEntity,
 	booking.ECUntrustedSigner: http.StatusUnprocessableEntity,
+	booking.ECNotClaimant:     http.StatusForbidden,
+	booking.ECClaimed:         http.StatusConflict,
+	booking.ECUpgrade:         http.StatusUpgradeRequired,
 	booking.ECRateLimited:     http.StatusTooManyRequests,
 	booking.ECInternal:        http.StatusInternalServerError,
 	booking.ECUnavailable:     http.StatusServiceUnavailable,
@@ -124,13 +130,21 @@ func New(svc *booking.Service, opts Options) *Server {
 	s := &Server{svc: svc, opts: opts, log: l, mux: http.NewServeMux(),
 		guesses: newGuessGuard(svc, opts.GuessPerMinute, opts.GuessGlobalPerMinute),
 		creates: newLimiter(opts.CreateBurst, opts.CreatePerMinute/60), Metrics: newMetrics()}
-	s.route("POST /api/v1/sessions", s.create)
-	s.route("GET /api/v1/sessions/{code}", s.info)
-	s.route("POST /api/v1/sessions/{code}/attributes", s.attributes)
-	s.route("GET /api/v1/sessions/{code}/content", s.content)
-	s.route("POST /api/v1/sessions/{code}/signature", s.signature)
-	s.route("GET /api/v1/sessions/{code}/page", s.page)
-	s.route("POST /api/v1/sessions/{code}/confirm", s.confirm)
+	s.route("POST /api/v2/sessions", s.create)
+	s.route("POST /api/v2/sessions/{code}/claim", s.claim)
+	s.route("GET /api/v2/sessions/{code}", s.info)
+	s.route("POST /api/v2/sessions/{code}/attributes", s.attributes)
+	s.route("GET /api/v2/sessions/{code}/content", s.content)
+	s.route("POST /api/v2/sessions/{code}/signature", s.signature)
+	s.route("GET /api/v2/sessions/{code}/page", s.page)
+	s.route("POST /api/v2/sessions/{code}/confirm", s.confirm)
+	s.route("POST /api/v2/sessions/{code}/claim/confirm", s.confirmClaim)
+	s.route("POST /api/v2/sessions/{code}/release", s.release)
+	// A mynadesk of protocol version 1 would use the code alone: it is
+	// told to update, in the words it shows as the detail.
+	s.route("/api/v1/", func(w http.ResponseWriter, r *http.Request) error {
+		return booking.Errorf(booking.ECUpgrade, "%s", UpgradeMessage)
+	})
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -284,7 +298,11 @@ const (
 // before the store is asked. A malformed code is refused without counting:
 // it can never match a session.
 func (s *Server) code(r *http.Request) (booking.Code, error) {
-	if !s.guesses.allowed(s.clientKey(r)) {
+	return s.codeProven(r, bearer(r) != "")
+}
+
+func (s *Server) codeProven(r *http.Request, proven bool) (booking.Code, error) {
+	if !s.guesses.allowed(s.clientKey(r), proven) {
 		s.Metrics.rateLimited.Add(1)
 		return "", booking.Errorf(booking.ECRateLimited, "too many unknown session codes; wait a minute")
 	}
@@ -298,7 +316,12 @@ func (s *Server) code(r *http.Request) (booking.Code, error) {
 // counted passes err on, counting an unknown code against the budgets; a
 // miss past a budget is answered as rate limited.
 func (s *Server) counted(r *http.Request, err error) error {
-	if booking.CodeOf(err) != booking.ECNotFound {
+	if c := booking.CodeOf(err); c == booking.ECNotClaimant && s.guesses.over() {
+		// While the service's budget is spent, a wrong secret must not
+		// tell a live code from an unknown one.
+		s.Metrics.rateLimited.Add(1)
+		return booking.Errorf(booking.ECRateLimited, "too many unknown session codes; wait a minute")
+	} else if c != booking.ECNotFound {
 		return err
 	}
 	within, cerr := s.guesses.miss(r.Context(), s.clientKey(r))
@@ -340,9 +363,58 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.Metrics.created.Add(1)
-	ref := booking.Ref{Service: strings.TrimRight(s.opts.BaseURL, "/"), Code: sess.Code}
-	writeJSON(w, http.StatusCreated, booking.CreateResponse{Version: booking.Version, Code: sess.Code.Display(),
-		URL: ref.URL(), Link: ref.Link(), Mode: sess.Mode, ExpiresAt: sess.ExpiresAt, PageToken: sess.PageToken})
+	writeJSON(w, http.StatusCreated, s.CreateResponse(sess))
+	return nil
+}
+
+// CreateResponse is what the page learns of a new session.
+func (s *Server) CreateResponse(sess *booking.Session) booking.CreateResponse {
+	ref := booking.Ref{Service: strings.TrimRight(s.opts.BaseURL, "/"), Code: sess.Code, Secret: sess.LinkSecret}
+	return booking.CreateResponse{Version: booking.Version, Code: sess.Code.Display(), URL: ref.URL(), Link: ref.Link(),
+		LinkSecret: sess.LinkSecret, Mode: sess.Mode, ExpiresAt: sess.ExpiresAt, PageToken: sess.PageToken}
+}
+
+func (s *Server) claim(w http.ResponseWriter, r *http.Request) error {
+	var req booking.ClaimRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	c, err := s.codeProven(r, req.LinkSecret != "")
+	if err != nil {
+		return err
+	}
+	sess, err := s.svc.Claim(r.Context(), c, req.Claim, req.LinkSecret)
+	if err != nil {
+		return s.counted(r, err)
+	}
+	writeJSON(w, http.StatusOK, s.svc.ClaimView(sess))
+	return nil
+}
+
+func (s *Server) confirmClaim(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.code(r)
+	if err != nil {
+		return err
+	}
+	sess, err := s.svc.ConfirmClaim(r.Context(), c, bearer(r))
+	if err != nil {
+		return s.counted(r, err)
+	}
+	writeJSON(w, http.StatusOK, View(sess, s.svc.Now()))
+	return nil
+}
+
+func (s *Server) release(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.code(r)
+	if err != nil {
+		return err
+	}
+	sess, err := s.svc.Release(r.Context(), c, bearer(r))
+	if err != nil {
+		return s.counted(r, err)
+	}
+	s.Metrics.created.Add(1)
+	writeJSON(w, http.StatusCreated, s.CreateResponse(sess))
 	return nil
 }
 
@@ -351,7 +423,7 @@ func (s *Server) info(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in, err := s.svc.Info(r.Context(), c)
+	in, err := s.svc.Info(r.Context(), c, bearer(r))
 	if err != nil {
 		return s.counted(r, err)
 	}
@@ -368,7 +440,7 @@ func (s *Server) attributes(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &a); err != nil {
 		return err
 	}
-	in, err := s.svc.PutAttributes(r.Context(), c, a)
+	in, err := s.svc.PutAttributes(r.Context(), c, bearer(r), a)
 	if err != nil {
 		return s.counted(r, err)
 	}
@@ -381,7 +453,13 @@ func (s *Server) content(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.svc.GetContent(r.Context(), c)
+	// The claimant, or the page: nobody with the code alone.
+	b, err := s.svc.GetContent(r.Context(), c, bearer(r))
+	if booking.CodeOf(err) == booking.ECNotClaimant {
+		if pb, perr := s.svc.PageContent(r.Context(), c, bearer(r)); perr == nil {
+			b, err = pb, nil
+		}
+	}
 	if err != nil {
 		return s.counted(r, err)
 	}
@@ -401,7 +479,7 @@ func (s *Server) signature(w http.ResponseWriter, r *http.Request) error {
 	// The check must not be cut short by a client that goes away or by a
 	// shutdown: once accepted, an upload is verified and stored.
 	ctx := context.WithoutCancel(r.Context())
-	res, err := s.svc.PutSignature(ctx, c, req.CMS)
+	res, err := s.svc.PutSignature(ctx, c, bearer(r), req.CMS)
 	if err != nil {
 		return s.counted(r, err)
 	}
@@ -410,7 +488,9 @@ func (s *Server) signature(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func pageToken(r *http.Request) string {
+// bearer is the secret the request proves: the claim token (mynadesk) or
+// the page token (the registration page).
+func bearer(r *http.Request) string {
 	h := r.Header.Get("Authorization")
 	if t, ok := strings.CutPrefix(h, "Bearer "); ok {
 		return strings.TrimSpace(t)
@@ -421,7 +501,7 @@ func pageToken(r *http.Request) string {
 // View converts a session to what its page may see.
 func View(sess *booking.Session, now time.Time) booking.PageView {
 	return booking.PageView{Code: sess.Code.Display(), Mode: sess.Mode, State: sess.State, Expired: sess.Expired(now),
-		LoginID: sess.LoginID, Attributes: sess.Attributes, Result: sess.Result}
+		LoginID: sess.LoginID, Attributes: sess.Attributes, Result: sess.Result, Claim: booking.ClaimOf(sess)}
 }
 
 func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
@@ -431,7 +511,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The page's read of a finished session is the registration taking
 	// the attributes: they are erased from the store as it answers.
-	sess, err := s.svc.Take(r.Context(), c, pageToken(r))
+	sess, err := s.svc.Take(r.Context(), c, bearer(r))
 	if err != nil {
 		return s.counted(r, err)
 	}
@@ -448,7 +528,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	sess, err := s.svc.Confirm(r.Context(), c, pageToken(r), req.LoginID)
+	sess, err := s.svc.Confirm(r.Context(), c, bearer(r), req.LoginID)
 	if err != nil {
 		return s.counted(r, err)
 	}

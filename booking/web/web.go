@@ -30,7 +30,9 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// cookieName holds "CODE.PAGETOKEN" of the browser's registration.
+// cookieName holds "CODE.PAGETOKEN.LINKSECRET" of the browser's
+// registration: the page shows the link and the QR code (which carry the
+// link's secret) on every step.
 const cookieName = "bk_reg"
 
 // csrfCookie holds the browser's CSRF token; every state-changing request
@@ -86,6 +88,9 @@ func (p *Page) Register(mux Handler) {
 	mux.Handle("POST /register/complete", p.guard(p.complete))
 	mux.Handle("POST /register/session", p.guard(p.newSession))
 	mux.Handle("GET /register/session", http.HandlerFunc(p.sessionState))
+	mux.Handle("GET /register/claim", http.HandlerFunc(p.claimState))
+	mux.Handle("POST /register/claim/confirm", p.guard(p.confirmClaim))
+	mux.Handle("POST /register/release", p.guard(p.release))
 	mux.Handle("GET /s/{code}", http.HandlerFunc(p.sessionLanding))
 }
 
@@ -128,7 +133,7 @@ func (p *Page) guard(h http.HandlerFunc) http.Handler {
 // refuse answers a refused request: JSON to the page's script, a page with
 // the text to a form.
 func (p *Page) refuse(w http.ResponseWriter, r *http.Request, status int, t assets.Text) {
-	if r.URL.Path == "/register/session" {
+	if r.URL.Path != "/register/form" && r.URL.Path != "/register/card" && r.URL.Path != "/register/complete" {
 		p.json(w, status, stateAnswer{Error: t.JA, Code: http.StatusText(status)})
 		return
 	}
@@ -217,20 +222,30 @@ func (p *Page) registration(r *http.Request) (*booking.Session, string, error) {
 	if err != nil {
 		return nil, "", booking.Errorf(booking.ECUnauthorized, "no registration in this browser")
 	}
-	codeS, tok, ok := strings.Cut(c.Value, ".")
-	if !ok {
+	parts := strings.Split(c.Value, ".")
+	if len(parts) != 3 {
 		return nil, "", booking.Errorf(booking.ECUnauthorized, "bad cookie")
 	}
-	code, err := booking.ParseCode(codeS)
+	code, err := booking.ParseCode(parts[0])
 	if err != nil {
 		return nil, "", booking.Errorf(booking.ECUnauthorized, "bad cookie")
 	}
-	s, err := p.svc.PageView(r.Context(), code, tok)
-	return s, tok, err
+	s, err := p.svc.PageView(r.Context(), code, parts[1])
+	if s != nil {
+		s.LinkSecret = parts[2]
+	}
+	return s, parts[1], err
+}
+
+// remember gives the browser the cookie of its registration s.
+func (p *Page) remember(w http.ResponseWriter, s *booking.Session) {
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: string(s.Code) + "." + s.PageToken + "." + s.LinkSecret, Path: "/",
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: strings.HasPrefix(p.baseURL, "https:"),
+		Expires: s.ExpiresAt})
 }
 
 func (p *Page) sessionView(s *booking.Session) *sessionView {
-	ref := booking.Ref{Service: p.baseURL, Code: s.Code}
+	ref := booking.Ref{Service: p.baseURL, Code: s.Code, Secret: s.LinkSecret}
 	sv := &sessionView{Code: s.Code.Display(), URL: ref.URL(), Link: template.URL(ref.Link()), Mode: s.Mode,
 		Expires: s.ExpiresAt.In(jst).Format("15:04")}
 	if png, err := qrcode.Encode(ref.URL(), qrcode.Medium, 200); err == nil {
@@ -288,9 +303,65 @@ func (p *Page) newSession(w http.ResponseWriter, r *http.Request) {
 		p.jsonError(w, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: string(s.Code) + "." + s.PageToken, Path: "/",
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: strings.HasPrefix(p.baseURL, "https:"),
-		Expires: s.ExpiresAt})
+	p.remember(w, s)
+	p.json(w, 201, p.sessionView(s))
+}
+
+// claimAnswer is what the page's script polls: whether a mynadesk holds
+// the session and the number it shows.
+type claimAnswer struct {
+	State  booking.ClaimState `json:"state"`
+	Number string             `json:"number,omitempty"`
+	Text   string             `json:"text,omitempty"`
+	Error  string             `json:"error,omitempty"`
+}
+
+func (p *Page) claimAnswer(s *booking.Session) claimAnswer {
+	a := claimAnswer{State: s.Claim, Number: s.ClaimNumber}
+	switch s.Claim {
+	case booking.ClaimPending:
+		a.Text = assets.BookingPage.ClaimPending.JA
+	case booking.ClaimConfirmed:
+		a.Text = assets.BookingPage.ClaimActive.JA
+	}
+	return a
+}
+
+// claimState answers the page's poll.
+func (p *Page) claimState(w http.ResponseWriter, r *http.Request) {
+	s, _, err := p.registration(r)
+	if err != nil {
+		p.json(w, 200, claimAnswer{Error: assets.Lookup(assets.CodeNotRead).Title.JA})
+		return
+	}
+	p.json(w, 200, p.claimAnswer(s))
+}
+
+// confirmClaim is 【確認番号が一致しています】.
+func (p *Page) confirmClaim(w http.ResponseWriter, r *http.Request) {
+	s, tok, err := p.registration(r)
+	if err == nil {
+		s, err = p.svc.ConfirmClaim(r.Context(), s.Code, tok)
+	}
+	if err != nil {
+		p.json(w, http.StatusConflict, claimAnswer{Error: assets.Lookup(assets.CodeSessionRefused).Title.JA})
+		return
+	}
+	p.json(w, 200, p.claimAnswer(s))
+}
+
+// release is 【確認番号が一致しません】: the session held by another mynadesk
+// ends and the page shows a new code.
+func (p *Page) release(w http.ResponseWriter, r *http.Request) {
+	s, tok, err := p.registration(r)
+	if err == nil {
+		s, err = p.svc.Release(r.Context(), s.Code, tok)
+	}
+	if err != nil {
+		p.jsonError(w, err)
+		return
+	}
+	p.remember(w, s)
 	p.json(w, 201, p.sessionView(s))
 }
 
@@ -403,7 +474,11 @@ func (p *Page) toCard(w http.ResponseWriter, r *http.Request) {
 		p.render(w, r, http.StatusUnprocessableEntity, "confirm.html", v)
 		return
 	}
+	secret := s.LinkSecret
 	s, err = p.svc.Confirm(r.Context(), s.Code, tok, f.LoginID)
+	if s != nil {
+		s.LinkSecret = secret
+	}
 	if err != nil {
 		switch booking.CodeOf(err) {
 		case booking.ECExpired:
@@ -429,7 +504,10 @@ func (p *Page) toCard(w http.ResponseWriter, r *http.Request) {
 func (p *Page) complete(w http.ResponseWriter, r *http.Request) {
 	s, tok, err := p.registration(r)
 	if err == nil && s.State == booking.StateDone {
-		s, err = p.svc.Take(r.Context(), s.Code, tok)
+		secret := s.LinkSecret
+		if s, err = p.svc.Take(r.Context(), s.Code, tok); s != nil {
+			s.LinkSecret = secret
+		}
 	}
 	v := view{Step: 3}
 	if err != nil {

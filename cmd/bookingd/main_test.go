@@ -204,7 +204,11 @@ func TestShutdownKeepsUpload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, _ := booking.ParseCode(cr.Code)
+	ref, _ := booking.ParseRef(cr.Link, "")
+	code := ref.Code
+	if _, err := cl.Claim(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := cl.PutAttributes(ctx, code, booking.Attributes{Name: hanako.Name, Address: hanako.Address, Birth: hanako.Birth, Sex: hanako.Sex}); err != nil {
 		t.Fatal(err)
 	}

@@ -79,11 +79,13 @@ func (c cardSide) SignContent(ctx context.Context, content []byte) ([]byte, erro
 
 // submitJSON is what --json prints.
 type submitJSON struct {
-	Session string          `json:"session"`
-	Service string          `json:"service"`
-	Result  *booking.Result `json:"result"`
-	Title   string          `json:"title"`
-	Message string          `json:"message,omitempty"`
+	Session string `json:"session"`
+	Service string `json:"service"`
+	// Confirmation is the number the booking page shows for this claim.
+	Confirmation string          `json:"confirmation,omitempty"`
+	Result       *booking.Result `json:"result"`
+	Title        string          `json:"title"`
+	Message      string          `json:"message,omitempty"`
 }
 
 func runSubmit(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
@@ -113,6 +115,12 @@ func runSubmit(ctx context.Context, e *env, fs *flag.FlagSet, args []string) err
 				fmt.Fprintf(e.stderr, "mynactl: %s\n", stageText(s).In(e.lang))
 			}
 		}}
+	var number string
+	f.Claimed = func(n string, pending bool) {
+		number = n
+		// Shown even with --json: the resident compares it with the page.
+		fmt.Fprintf(e.stderr, "mynactl: %s\n", confirmationText(n, pending).In(e.lang))
+	}
 	if *show {
 		f.ShowContent = func(c []byte) error { _, err := e.stderr.Write(c); return err }
 	}
@@ -127,7 +135,8 @@ func runSubmit(ctx context.Context, e *env, fs *flag.FlagSet, args []string) err
 	}
 	title, msg := verdictText(res, e.lang)
 	if e.json {
-		if err := e.printJSON(submitJSON{Session: ref.Code.Display(), Service: ref.Service, Result: &res, Title: title, Message: msg}); err != nil {
+		if err := e.printJSON(submitJSON{Session: ref.Code.Display(), Service: ref.Service, Confirmation: number,
+			Result: &res, Title: title, Message: msg}); err != nil {
 			return err
 		}
 	} else {
@@ -161,8 +170,19 @@ func verdictText(res booking.Result, lang assets.Lang) (title, msg string) {
 	return ent.Title.In(lang), ent.Message.In(lang)
 }
 
+// confirmationText is the line with the confirmation number.
+func confirmationText(n string, pending bool) assets.Text {
+	if pending {
+		return assets.Text{JA: "確認番号 " + n + " — 予約サイトの画面に同じ番号が表示されていることを確かめて、画面の【確認番号が一致しています】を押してください。",
+			EN: "Confirmation number " + n + " — check that the booking page shows the same number, then press 【確認番号が一致しています】 there."}
+	}
+	return assets.Text{JA: "確認番号 " + n + "(予約サイトの画面と同じ番号です)", EN: "Confirmation number " + n + " (the booking page shows the same)"}
+}
+
 func stageText(s desktop.Stage) assets.Text {
 	switch s {
+	case desktop.StageClaim:
+		return assets.Text{JA: "予約サイトの画面で確認番号を確かめてください…", EN: "Check the confirmation number on the booking page…"}
 	case desktop.StageSession:
 		return assets.Text{JA: "予約サイトに接続しています…", EN: "Connecting to the booking site…"}
 	case desktop.StageReading:

@@ -103,6 +103,11 @@ type FlowState struct {
 	// PendingUpload: a signature is held in memory and can be sent again
 	// without the signing password.
 	PendingUpload bool
+	// Confirmation is the claim's confirmation number, the same the
+	// booking page shows; ConfirmPending: the page waits for the resident
+	// to say the two match (a typed code).
+	Confirmation   string
+	ConfirmPending bool
 }
 
 // FlowDeps is what a Flow needs.
@@ -217,6 +222,9 @@ func (f *Flow) run(ctx context.Context, gen int, ref booking.Ref, pinCh chan []b
 		}),
 		Poll:     f.deps.Poll,
 		Progress: func(s desktop.Stage) { f.stage(gen, s) },
+		Claimed: func(n string, pending bool) {
+			f.update(gen, func(s *FlowState) { s.Confirmation, s.ConfirmPending = n, pending })
+		},
 		ShowContent: func(c []byte) error {
 			f.update(gen, func(s *FlowState) { s.Content = string(c) })
 			return nil
@@ -264,8 +272,10 @@ func (f *Flow) stage(gen int, st desktop.Stage) {
 		switch st {
 		case desktop.StageSession:
 			s.Phase = PhaseConnecting
+		case desktop.StageClaim:
+			s.Phase = PhaseWaitingPage
 		case desktop.StageReading:
-			s.Phase, s.Step = PhasePreparing, 1
+			s.Phase, s.Step, s.ConfirmPending = PhasePreparing, 1, false
 		case desktop.StageUploading:
 			s.Phase, s.ReadOK = PhaseUploading, true
 		case desktop.StageWaiting:

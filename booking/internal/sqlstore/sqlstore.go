@@ -36,10 +36,15 @@ type Store struct {
 }
 
 type queries struct {
-	insert, get, update, del, reserve, release, erase, eraseExpired, miss, delMisses string
+	insert, get, update, del, reserve, release, erase, eraseExpired, miss, delMisses, claim string
 }
 
-const columns = "code, nonce, page_token, service, mode, state, login_id, created_at, expires_at, registered_at, attributes, signature_hash, result, attempts"
+const columns = "code, nonce, page_token, service, mode, state, login_id, created_at, expires_at, registered_at, attributes, signature_hash, result, attempts, link_hash, claim_hash, claim_number, claim_state"
+
+// added are the columns of protocol version 2, added to a table made by an
+// older bookingd.
+var added = []string{"link_hash TEXT NOT NULL DEFAULT ''", "claim_hash %s", "claim_number TEXT NOT NULL DEFAULT ''",
+	"claim_state TEXT NOT NULL DEFAULT ''"}
 
 // Schema returns the CREATE statements for the dialect.
 func Schema(d Dialect) []string {
@@ -58,7 +63,11 @@ func Schema(d Dialect) []string {
 	attributes TEXT,
 	signature_hash ` + d.BlobType + `,
 	result TEXT,
-	attempts INTEGER NOT NULL DEFAULT 0
+	attempts INTEGER NOT NULL DEFAULT 0,
+	link_hash TEXT NOT NULL DEFAULT '',
+	claim_hash ` + d.BlobType + `,
+	claim_number TEXT NOT NULL DEFAULT '',
+	claim_state TEXT NOT NULL DEFAULT ''
 )`,
 		`CREATE INDEX IF NOT EXISTS booking_sessions_expires ON booking_sessions (expires_at)`,
 		// The guess budget: misses per scope ("*" for the whole service, or
@@ -79,9 +88,20 @@ func New(ctx context.Context, db *sql.DB, d Dialect) (*Store, error) {
 			return nil, fmt.Errorf("booking store: schema: %w", err)
 		}
 	}
+	for _, col := range added {
+		if strings.Contains(col, "%s") {
+			col = fmt.Sprintf(col, d.BlobType)
+		}
+		// Fails with "duplicate column" / "already exists" on a table that
+		// has it, which is the usual case.
+		if _, err := db.ExecContext(ctx, "ALTER TABLE booking_sessions ADD COLUMN "+col); err != nil &&
+			!strings.Contains(err.Error(), "duplicate column") && !strings.Contains(err.Error(), "already exists") {
+			return nil, fmt.Errorf("booking store: schema: %w", err)
+		}
+	}
 	s := &Store{DB: db, d: d}
 	s.q = queries{
-		insert: d.Rebind("INSERT INTO booking_sessions (" + columns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+		insert: d.Rebind("INSERT INTO booking_sessions (" + columns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
 		get:    d.Rebind("SELECT " + columns + " FROM booking_sessions WHERE code = ?"),
 		update: d.Rebind(`UPDATE booking_sessions SET state = ?, login_id = ?, registered_at = ?, attributes = ?,
 	signature_hash = ?, result = ? WHERE code = ? AND state = ?`),
@@ -96,6 +116,7 @@ func New(ctx context.Context, db *sql.DB, d Dialect) (*Store, error) {
 		miss: d.Rebind(`INSERT INTO booking_misses (scope, win, n) VALUES (?, ?, 1)
 	ON CONFLICT (scope, win) DO UPDATE SET n = booking_misses.n + 1 RETURNING n`),
 		delMisses: d.Rebind("DELETE FROM booking_misses WHERE win < ?"),
+		claim:     d.Rebind("UPDATE booking_sessions SET claim_hash = ?, claim_number = ?, claim_state = ? WHERE code = ? AND claim_state = ?"),
 	}
 	return s, nil
 }
@@ -144,7 +165,8 @@ func (s *Store) Create(ctx context.Context, x *booking.Session) error {
 	}
 	_, err = s.DB.ExecContext(ctx, s.q.insert, string(x.Code), x.Nonce, x.PageToken, x.Service,
 		string(x.Mode), string(x.State), x.LoginID, ms(x.CreatedAt), ms(x.ExpiresAt),
-		ms(x.RegisteredAt), attrs, blobOrNull(x.SignatureHash), res, x.Attempts)
+		ms(x.RegisteredAt), attrs, blobOrNull(x.SignatureHash), res, x.Attempts, x.LinkHash,
+		blobOrNull(x.ClaimHash), x.ClaimNumber, string(x.Claim))
 	if err != nil {
 		if s.d.IsUnique(err) {
 			return booking.ErrConflict
@@ -158,13 +180,14 @@ func (s *Store) Create(ctx context.Context, x *booking.Session) error {
 func (s *Store) Get(ctx context.Context, code booking.Code) (*booking.Session, error) {
 	var (
 		x                            booking.Session
-		codeS, mode, state           string
+		codeS, mode, state, claim    string
 		created, expires, registered int64
 		attrs, res                   sql.NullString
-		hash                         []byte
+		hash, claimHash              []byte
 	)
 	err := s.DB.QueryRowContext(ctx, s.q.get, string(code)).Scan(&codeS, &x.Nonce, &x.PageToken,
-		&x.Service, &mode, &state, &x.LoginID, &created, &expires, &registered, &attrs, &hash, &res, &x.Attempts)
+		&x.Service, &mode, &state, &x.LoginID, &created, &expires, &registered, &attrs, &hash, &res, &x.Attempts,
+		&x.LinkHash, &claimHash, &x.ClaimNumber, &claim)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, booking.Errorf(booking.ECNotFound, "no such session")
 	}
@@ -176,6 +199,10 @@ func (s *Store) Get(ctx context.Context, code booking.Code) (*booking.Session, e
 	if len(hash) > 0 {
 		x.SignatureHash = hash
 	}
+	if len(claimHash) > 0 {
+		x.ClaimHash = claimHash
+	}
+	x.Claim = booking.ClaimState(claim)
 	if attrs.Valid {
 		x.Attributes = new(booking.Attributes)
 		if err := json.Unmarshal([]byte(attrs.String), x.Attributes); err != nil {
@@ -227,6 +254,20 @@ func (s *Store) DeleteExpired(ctx context.Context, t time.Time) (int, error) {
 		return int(n), err
 	}
 	return int(n), s.afterErase(ctx)
+}
+
+// UpdateClaim implements booking.Store.
+func (s *Store) UpdateClaim(ctx context.Context, x *booking.Session, from booking.ClaimState) error {
+	r, err := s.DB.ExecContext(ctx, s.q.claim, blobOrNull(x.ClaimHash), x.ClaimNumber, string(x.Claim), string(x.Code), string(from))
+	if err != nil {
+		return fmt.Errorf("booking store: claim: %w", err)
+	}
+	if n, err := r.RowsAffected(); err != nil {
+		return fmt.Errorf("booking store: claim: %w", err)
+	} else if n == 0 {
+		return booking.ErrConflict
+	}
+	return nil
 }
 
 // ReserveAttempt implements booking.Store.
