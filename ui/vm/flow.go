@@ -140,6 +140,10 @@ type Flow struct {
 	pinCh     chan []byte
 	pending   *desktop.Pending
 	listeners []func(FlowState)
+	// client holds the claim of the session clientRef: a retry of the same
+	// session must prove the same claim, so it reuses the client.
+	client    *client.Client
+	clientRef booking.Ref
 }
 
 // NewFlow returns an idle Flow.
@@ -206,7 +210,7 @@ func (f *Flow) stopLocked() {
 }
 
 func (f *Flow) run(ctx context.Context, gen int, ref booking.Ref, pinCh chan []byte) {
-	cl, err := f.deps.NewClient(ref.Service)
+	cl, err := f.sessionClient(ref)
 	if err != nil {
 		f.fail(gen, &booking.RefError{Input: ref.Service, Reason: err.Error(), Err: err})
 		return
@@ -232,6 +236,21 @@ func (f *Flow) run(ctx context.Context, gen int, ref booking.Ref, pinCh chan []b
 	}
 	res, err := df.Run(ctx, ref)
 	f.finish(gen, res, err)
+}
+
+// sessionClient returns the client of ref's session, made once per session.
+func (f *Flow) sessionClient(ref booking.Ref) (*client.Client, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.client != nil && f.clientRef.Service == ref.Service && f.clientRef.Code == ref.Code {
+		return f.client, nil
+	}
+	cl, err := f.deps.NewClient(ref.Service)
+	if err != nil {
+		return nil, err
+	}
+	f.client, f.clientRef = cl, ref
+	return cl, nil
 }
 
 func (f *Flow) finish(gen int, res booking.Result, err error) {
@@ -390,6 +409,7 @@ func (f *Flow) Reset() {
 	f.gen++
 	gen := f.gen
 	f.st = FlowState{}
+	f.client, f.clientRef = nil, booking.Ref{} // the claim token goes with the resident
 	f.mu.Unlock()
 	f.update(gen, func(*FlowState) {})
 }
