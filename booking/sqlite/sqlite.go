@@ -2,8 +2,8 @@
 // (modernc.org/sqlite, pure Go), WAL journal, for a single instance. The
 // file, its WAL and its shared-memory index are readable by the owner only
 // (0600); deleted or erased data is overwritten (secure_delete) and the WAL
-// is checkpointed and truncated after every erasure, so personal data that
-// was erased cannot be read back from the files.
+// is checkpointed and truncated within CheckpointDelay of every erasure, so
+// personal data that was erased cannot be read back from the files.
 package sqlite
 
 import (
@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mynadesk/mynadesk/booking"
@@ -56,15 +57,22 @@ func Open(ctx context.Context, path string) (booking.Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("booking/sqlite: open %s: %w", path, err)
 	}
+	cp := &checkpointer{db: db}
 	st, err := sqlstore.New(ctx, db, sqlstore.Dialect{
 		Rebind:   sqlstore.Identity,
 		IsUnique: func(err error) bool { return strings.Contains(err.Error(), "UNIQUE constraint failed") },
 		BlobType: "BLOB",
 		AfterErase: func(ctx context.Context, db *sql.DB) error {
+			if !memory {
+				cp.soon()
+			}
+			return nil
+		},
+		BeforeClose: func(db *sql.DB) error {
 			if memory {
 				return nil
 			}
-			return checkpoint(ctx, db)
+			return cp.close()
 		},
 	})
 	if err != nil {
@@ -94,6 +102,58 @@ func ownerOnly(path string) error {
 	}
 	f.Close()
 	return os.Chmod(path, 0o600)
+}
+
+// CheckpointDelay is the longest an erasure waits for the WAL checkpoint
+// that takes the erased data out of the files. Erasures within it share
+// one checkpoint (its fsyncs are the costly part: one per erasure would
+// cut the sessions a second to a third).
+var CheckpointDelay = time.Second
+
+// checkpointer runs a checkpoint at most CheckpointDelay after an erasure,
+// and a last one when the store closes.
+type checkpointer struct {
+	db      *sql.DB
+	mu      sync.Mutex
+	timer   *time.Timer
+	closed  bool
+	running sync.WaitGroup
+}
+
+func (c *checkpointer) soon() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed || c.timer != nil {
+		return
+	}
+	c.running.Add(1)
+	c.timer = time.AfterFunc(CheckpointDelay, c.run)
+}
+
+func (c *checkpointer) run() {
+	defer c.running.Done()
+	c.mu.Lock()
+	c.timer = nil
+	c.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := checkpoint(ctx, c.db); err != nil {
+		c.soon() // try again; the data stays only until one succeeds
+	}
+}
+
+func (c *checkpointer) close() error {
+	c.mu.Lock()
+	c.closed = true
+	if c.timer != nil && c.timer.Stop() {
+		c.timer = nil
+		c.running.Done()
+	}
+	c.mu.Unlock()
+	c.running.Wait()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return checkpoint(ctx, c.db)
 }
 
 // checkpoint copies the WAL into the database and truncates it to zero

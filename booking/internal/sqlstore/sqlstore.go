@@ -26,6 +26,8 @@ type Dialect struct {
 	// AfterErase, if set, runs after personal data was erased, to make the
 	// erasure reach the files (SQLite: checkpoint and truncate the WAL).
 	AfterErase func(ctx context.Context, db *sql.DB) error
+	// BeforeClose, if set, runs before the database is closed.
+	BeforeClose func(db *sql.DB) error
 }
 
 // Store is a booking.Store over database/sql.
@@ -345,7 +347,13 @@ func (s *Store) DeleteMisses(ctx context.Context, t time.Time) error {
 }
 
 // Close implements booking.Store.
-func (s *Store) Close() error { return s.DB.Close() }
+func (s *Store) Close() error {
+	var err error
+	if s.d.BeforeClose != nil {
+		err = s.d.BeforeClose(s.DB)
+	}
+	return errors.Join(err, s.DB.Close())
+}
 
 // Identity leaves "?" placeholders as they are.
 func Identity(q string) string { return q }
