@@ -1,6 +1,7 @@
 # mynadesk — build, test and demo on Debian/Ubuntu.
-# `make demo` and `make test` install what is missing (apt-get, as root) and
-# start pcscd with the vpcd virtual readers.
+# Only `make deps` installs anything (apt-get, as root); `make demo`, `make
+# test` and `make screenshots` call it first, `make build` only builds.
+# `make pcscd` starts pcscd with the vpcd virtual readers when none runs.
 
 GO       ?= go
 BIN      := bin
@@ -17,16 +18,22 @@ export PATH := $(PATH):/usr/local/go/bin
 
 all: build
 
+# Every Debian package the builds, tests and package checks need
+# (packaging/deps.sh adds the packaging tools to scripts/deps.sh's list).
 deps:
-	@bash scripts/deps.sh
+	@bash packaging/deps.sh
 
-font: deps
-	@test -f assets/fonts/ipaexg.ttf || cp $(FONT_SRC) assets/fonts/
+# Copies the OS's IPAex Gothic (make deps installs fonts-ipaexfont-gothic)
+# into assets/fonts/ when it is there; without it the app falls back to a
+# system Japanese font.
+font:
+	@test -f assets/fonts/ipaexg.ttf || { test -f $(FONT_SRC) && cp $(FONT_SRC) assets/fonts/; } || \
+		echo "font: $(FONT_SRC) not found (make deps installs it); building without an embedded Japanese font"
 
-pcscd: deps
+pcscd:
 	@bash scripts/pcscd.sh
 
-build: deps font
+build: font
 	@mkdir -p $(BIN)
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/ $(addprefix ./cmd/,$(CMDS))
 
@@ -36,7 +43,7 @@ vet: font
 
 # Every test, with the race detector, against the real pcscd + vpcd stack.
 # Tests that need pcscd fail (not skip) when CI=true.
-test: pcscd vet
+test: deps pcscd vet
 	BOOKING_POSTGRES_DSN=$$(bash scripts/postgres.sh) && export BOOKING_POSTGRES_DSN && \
 	bash scripts/chromium.sh >/dev/null && \
 	$(GO) test -race -count=1 -timeout 30m ./...
@@ -44,18 +51,18 @@ test: pcscd vet
 
 # Installers in out/package/: the signed Windows MSI and the Linux .deb
 # (the macOS .dmg is built on a Mac: scripts/package.sh mac).
-package:
+package: deps
 	@bash scripts/package.sh build
 
 # Build the packages from this checkout and check them; exit 1 on any failure.
-package-test:
+package-test: deps
 	@bash scripts/package.sh test
 
-bench: pcscd build
+bench: deps pcscd build
 	$(GO) test -run '^$$' -bench . -benchmem ./card/ ./verify/
 	$(GO) run ./verify/cmd/verifybench
 	bash scripts/booking-load.sh
-	$(GO) test -run '^$$' -bench PINToVerdict ./ui/vm/ ./ui/cardflow/
+	$(GO) test -run '^$$' -bench PINToVerdict ./ui/vm/
 	xvfb-run -a $(BIN)/mynadesk --measure-startup
 
 # Every fuzz target for FUZZTIME each (default 30s).
@@ -65,16 +72,16 @@ fuzz:
 # The whole flow on one machine: bookingd (SQLite, loopback), a virtual card
 # behind pcscd, the registration page in a browser, and the desktop app.
 # Without a display it falls back to the command-line demo.
-demo: pcscd build
+demo: deps pcscd build
 	@if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then bash scripts/demo-app.sh $(BIN); \
 	else echo "make demo: no display, so the command-line demo (make screenshots shows the app)"; \
 	bash scripts/demo.sh $(BIN); fi
 
 # The virtual card behind pcscd, read end to end with mynactl.
-demo-cli: pcscd build
+demo-cli: deps pcscd build
 	@bash scripts/demo.sh $(BIN)
 
-demo-app: pcscd build
+demo-app: deps pcscd build
 	@bash scripts/demo-app.sh $(BIN)
 
 # Every screen and error state under Xvfb → out/screenshots/*.png

@@ -16,7 +16,8 @@ const (
 )
 
 // BookingPage holds the texts of bookingd's account registration page,
-// modelled on the 施設予約システム pages of seed manual 000, 2.3.
+// modelled on the 施設予約システム pages of the booking services' manual
+// (docs/design.md, "The flow it serves").
 var BookingPage = struct {
 	SiteName, Register, Agree, AgreeLead, Rules                      Text
 	StepInput, StepConfirm, StepCard, StepDone                       Text

@@ -15,7 +15,7 @@ const (
 )
 
 // Code is a stable error code: the contract between the desktop app, the CLI,
-// the booking service and support staff (shared/spec/errors-and-guidance.md).
+// the booking service and support staff (docs/errors.md).
 type Code string
 
 // Text is one string in every supported language.

@@ -1,6 +1,7 @@
 package assets
 
-// UI holds the desktop app's texts, in the voice of the seed manuals. Error
+// UI holds the desktop app's texts, in the voice of the booking services'
+// manuals (docs/design.md, "The flow it serves"). Error
 // texts are in the catalogue; PIN names and formats in pin_texts.go.
 var UI = struct {
 	AppTitle, Home, Diagnostics, Settings, Back, Quit Text

@@ -3,7 +3,7 @@ package assets
 import "fmt"
 
 // Codes the booking service gives for the check of a signed payload
-// (shared/spec/jpki-certificates.md, "What the booking service shows").
+// (docs/certificates.md, "What a signature check says").
 // 21 and 23 are the manuals' codes; every other failure to check has its own
 // two-digit code so a service can log it, and the resident is told, as the
 // manual says for "other", to try again later.

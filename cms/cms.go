@@ -1,8 +1,8 @@
 // Package cms makes the CMS SignedData (RFC 5652) a resident's card signs
 // for the booking service: SHA-256, signed attributes (contentType,
 // messageDigest, signingTime), the signer certificate included, the content
-// attached unless asked otherwise (shared/spec/jpki-certificates.md, "CMS
-// details that matter").
+// attached unless asked otherwise (docs/certificates.md, "What
+// a signature check says").
 //
 // The private key never leaves the card: Sign takes a crypto.Signer whose
 // Sign sends the digest to the card. It uses github.com/smallstep/pkcs7, the

@@ -7,7 +7,7 @@ import (
 // Era is the era digit that starts a certificate birth date.
 type Era byte
 
-// Era digits (shared/spec/jpki-certificates.md).
+// Era digits (docs/certificates.md).
 const (
 	EraUnknown Era = '0'
 	EraMeiji   Era = '1' // 明治, from 1868-01-25

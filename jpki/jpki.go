@@ -3,7 +3,7 @@
 // signing certificate's subject alternative name, and the conversions between
 // the forms the card's input-helper applet uses and the forms the certificate
 // uses. It is pure Go: no card, no PC/SC, no cgo, so the booking service can
-// use it (shared/spec/jpki-certificates.md).
+// use it (docs/certificates.md).
 package jpki
 
 import (

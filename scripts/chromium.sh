@@ -1,16 +1,12 @@
 #!/usr/bin/env bash
-# Installs headless Chromium and a Japanese font for the registration page
-# tests, idempotently, as root on Debian. The tests start Chromium
-# themselves (--headless, a fresh --user-data-dir) and find it on PATH or in
-# $CHROMIUM.
+# Prints the headless Chromium the registration page tests use (on PATH, or
+# $CHROMIUM). It installs nothing: `make deps` does (chromium and
+# fonts-ipafont-gothic). The tests start Chromium themselves (--headless, a
+# fresh --user-data-dir).
 set -euo pipefail
-need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-fc-list 2>/dev/null | grep -i "IPAGothic\|Noto Sans CJK" >/dev/null || need+=(fonts-ipafont-gothic)
-if [ ${#need[@]} -gt 0 ]; then
-	echo "chromium.sh: installing ${need[*]}" >&2
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >&2
-	apt-get install -y -qq "${need[@]}" >&2
-fi
-command -v chromium
+if [ -n "${CHROMIUM:-}" ]; then echo "$CHROMIUM"; exit 0; fi
+for c in chromium chromium-browser; do
+  if command -v "$c" >/dev/null 2>&1; then command -v "$c"; exit 0; fi
+done
+echo "chromium.sh: chromium is not installed (run: make deps)" >&2
+exit 1

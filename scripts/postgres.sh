@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs and starts PostgreSQL for the booking store tests, idempotently,
-# as root on Debian. Creates the role and database "mynadesk" (password
+# Starts PostgreSQL for the booking store tests, idempotently, as root on
+# Debian. It installs nothing: `make deps` does (postgresql). Creates the role and database "mynadesk" (password
 # "mynadesk", loopback only) and prints the DSN the tests read from
 # BOOKING_POSTGRES_DSN:
 #   export BOOKING_POSTGRES_DSN=$(scripts/postgres.sh)
@@ -8,10 +8,8 @@ set -euo pipefail
 log() { echo "postgres.sh: $*" >&2; }
 
 if ! command -v pg_lsclusters >/dev/null 2>&1; then
-	log "installing postgresql"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >&2
-	apt-get install -y -qq postgresql >&2
+	log "postgresql is not installed (run: make deps)"
+	exit 1
 fi
 
 # The first cluster Debian made (e.g. 15 main).

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/booking"
+	"github.com/mynadesk/mynadesk/problem"
 	"github.com/mynadesk/mynadesk/ui/qr"
 	"github.com/mynadesk/mynadesk/ui/vm"
 )
@@ -197,7 +198,7 @@ func (h *homeScreen) clipboard() {
 }
 
 // problemBox shows an error: its code, title, message, remedies.
-func problemBox(a *App, p *vm.Problem) []fyne.CanvasObject {
+func problemBox(a *App, p *problem.Problem) []fyne.CanvasObject {
 	title := big(a.t(p.Entry.Title))
 	title.Segments[0].(*widget.TextSegment).Style.ColorName = "error"
 	out := []fyne.CanvasObject{

@@ -35,7 +35,7 @@ func (m Mode) String() string {
 }
 
 // ProductionRoots are the SHA-256 fingerprints of the DER of the J-LIS
-// signing roots (shared/spec/jpki-certificates.md). The certificates
+// signing roots (docs/certificates.md, "Trust anchors"). The certificates
 // themselves are published by J-LIS; an operator downloads them.
 var ProductionRoots = map[string]string{
 	"79679c33e4cc9319440f1ad120a597ff1844e2ef217063adb176966fd5e6fbeb": "signca02 (2019-09-14 to 2029-09-14)",

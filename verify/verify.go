@@ -1,6 +1,6 @@
 // Package verify is the booking service's check of a signed payload: a CMS
 // SignedData made on a My Number Card with the JPKI signing key
-// (shared/spec/jpki-certificates.md). It checks the one signer's signature
+// (docs/certificates.md). It checks the one signer's signature
 // over the signed attributes and the content, the chain to a trusted J-LIS
 // root (chosen by signature, every generation has the same name) at the
 // verifier's own clock, key usage, certificate policy, revocation (CRL

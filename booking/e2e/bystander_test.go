@@ -17,7 +17,7 @@ import (
 	"github.com/mynadesk/mynadesk/booking/internal/chromium"
 	"github.com/mynadesk/mynadesk/booking/internal/testenv"
 	"github.com/mynadesk/mynadesk/cms"
-	"github.com/mynadesk/mynadesk/internal/pcsctest"
+	"github.com/mynadesk/mynadesk/internal/vpcdtest"
 	"github.com/mynadesk/mynadesk/jpki/jpkitest"
 )
 
@@ -65,7 +65,7 @@ func call(t *testing.T, method, u, body string) (int, string) {
 // with the code alone use none of the resident's attempts (lock-out); and
 // nothing is readable with the code, during or after (read).
 func TestEndToEndBystander(t *testing.T) {
-	pcsctest.Lock(t)
+	vpcdtest.Lock(t)
 	br := chromium.Start(t)
 	dir := shots(t)
 	hanako := cardDir(t, "hanako", "--name", "公的\u3000花子", "--birth", "20000101", "--sex", "2")

@@ -21,11 +21,11 @@ import (
 	"github.com/mynadesk/mynadesk/booking/client"
 	"github.com/mynadesk/mynadesk/booking/internal/chromium"
 	"github.com/mynadesk/mynadesk/card/sim"
-	"github.com/mynadesk/mynadesk/internal/pcsctest"
+	"github.com/mynadesk/mynadesk/internal/vpcdtest"
 )
 
 // Slot 1 ("Virtual PCD 00 01", port 35964) is the one for integration
-// tests; pcsctest.Lock keeps other test binaries off both slots meanwhile.
+// tests; vpcdtest.Lock keeps other test binaries off both slots meanwhile.
 const slot = 1
 
 var (
@@ -79,7 +79,7 @@ func cardDir(t *testing.T, name string, args ...string) string {
 // returned function is called (or the test ends).
 func serveCard(t *testing.T, dir string) (remove func()) {
 	t.Helper()
-	cmd := exec.Command(filepath.Join(bins(t), "mynasim"), "serve", "--card", dir, "--addr", pcsctest.Ports[slot])
+	cmd := exec.Command(filepath.Join(bins(t), "mynasim"), "serve", "--card", dir, "--addr", vpcdtest.Ports[slot])
 	var logb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logb, &logb
 	if err := cmd.Start(); err != nil {
@@ -100,19 +100,19 @@ func serveCard(t *testing.T, dir string) (remove func()) {
 			cmd.Process.Kill()
 			<-waited
 		}
-		if err := pcsctest.WaitPresent(slot, false, 10*time.Second); err != nil {
+		if err := vpcdtest.WaitPresent(slot, false, 10*time.Second); err != nil {
 			t.Errorf("card still present after mynasim stopped: %v", err)
 		}
 	}
 	t.Cleanup(remove)
-	if err := pcsctest.WaitPresent(slot, true, 15*time.Second); err != nil {
+	if err := vpcdtest.WaitPresent(slot, true, 15*time.Second); err != nil {
 		t.Fatalf("card did not appear: %v\n%s", err, logb.String())
 	}
 	// Present is not yet answering: right after insertion pcscd may still
 	// be powering the card up. Wait until `mynactl status` reads it.
 	var last []byte
 	for i := 0; i < 50; i++ {
-		out, err := exec.Command(filepath.Join(bins(t), "mynactl"), "status", "--reader", pcsctest.Readers[slot]).CombinedOutput()
+		out, err := exec.Command(filepath.Join(bins(t), "mynactl"), "status", "--reader", vpcdtest.Readers[slot]).CombinedOutput()
 		if err == nil {
 			return remove
 		}
@@ -191,7 +191,7 @@ type result struct {
 func submit(t *testing.T, session, pins string, extra ...string) <-chan result {
 	t.Helper()
 	ch := make(chan result, 1)
-	args := append([]string{"submit", "--session", session, "--pin-stdin", "--reader", pcsctest.Readers[slot], "--json"}, extra...)
+	args := append([]string{"submit", "--session", session, "--pin-stdin", "--reader", vpcdtest.Readers[slot], "--json"}, extra...)
 	cmd := exec.Command(filepath.Join(bins(t), "mynactl"), args...)
 	cmd.Stdin = strings.NewReader(pins)
 	var out, errb bytes.Buffer
@@ -296,7 +296,7 @@ func register(t *testing.T, p *chromium.Page, b *bookingd, swap func()) (result,
 }
 
 func TestEndToEnd(t *testing.T) {
-	pcsctest.Lock(t)
+	vpcdtest.Lock(t)
 	br := chromium.Start(t)
 	dir := shots(t)
 	hanako := cardDir(t, "hanako", "--name", "公的\u3000花子", "--birth", "20000101", "--sex", "2")
@@ -366,7 +366,7 @@ func TestEndToEnd(t *testing.T) {
 		in := filepath.Join(t.TempDir(), "content")
 		os.WriteFile(in, content, 0o644)
 		out := filepath.Join(t.TempDir(), "cms")
-		cmd := exec.Command(filepath.Join(bins(t), "mynactl"), "sign", "--in", in, "--out", out, "--pin-stdin", "--reader", pcsctest.Readers[slot])
+		cmd := exec.Command(filepath.Join(bins(t), "mynactl"), "sign", "--in", in, "--out", out, "--pin-stdin", "--reader", vpcdtest.Readers[slot])
 		cmd.Stdin = strings.NewReader(sim.DefaultSignPIN + "\n")
 		if o, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("mynactl sign: %v\n%s", err, o)
@@ -457,7 +457,7 @@ func metric(t *testing.T, b *bookingd, prefix string) string {
 
 // An expired session: mynactl is told to start again.
 func TestEndToEndExpired(t *testing.T) {
-	pcsctest.Lock(t)
+	vpcdtest.Lock(t)
 	hanako := cardDir(t, "hanako")
 	b := startBookingd(t, []string{hanako}, "--ttl", "1s")
 	defer serveCard(t, hanako)()

@@ -1,5 +1,6 @@
 // Package web is bookingd's account registration page, modelled on the
-// 施設予約システム pages of seed manual 000, 2.3: the form, the choice of
+// 施設予約システム pages of the booking services' manual (docs/design.md,
+// "The flow it serves"): the form, the choice of
 // マイナンバーカード, the session code with a QR code and an 【アプリを起動する】
 // link, 【情報を反映する】, 【マイナンバーカードの確認へ】, 【完了する】, the
 // progress steps, and the manual's message for every failure. Server-rendered

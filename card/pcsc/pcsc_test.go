@@ -10,7 +10,7 @@ import (
 	"github.com/mynadesk/mynadesk/card"
 	"github.com/mynadesk/mynadesk/card/pcsc"
 	"github.com/mynadesk/mynadesk/card/sim"
-	"github.com/mynadesk/mynadesk/internal/pcsctest"
+	"github.com/mynadesk/mynadesk/internal/vpcdtest"
 	"github.com/mynadesk/mynadesk/jpki/jpkitest"
 )
 
@@ -29,7 +29,7 @@ func newCard(t *testing.T) *sim.Card {
 }
 
 func TestWaitForInsertionAndRemoval(t *testing.T) {
-	pcsctest.Lock(t)
+	vpcdtest.Lock(t)
 	sys, err := pcsc.Open()
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +40,7 @@ func TestWaitForInsertionAndRemoval(t *testing.T) {
 	// Nothing inserted: the wait ends with the context, promptly.
 	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
 	start := time.Now()
-	_, err = card.WaitForCard(ctx, sys, pcsctest.Readers[0])
+	_, err = card.WaitForCard(ctx, sys, vpcdtest.Readers[0])
 	cancel()
 	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 2*time.Second {
 		t.Fatalf("empty wait: %v after %v", err, time.Since(start))
@@ -51,13 +51,13 @@ func TestWaitForInsertionAndRemoval(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
 		r, err := card.WaitForCard(ctx, sys, "")
-		if err == nil && r.Name != pcsctest.Readers[0] {
+		if err == nil && r.Name != vpcdtest.Readers[0] {
 			err = errors.New("wrong reader " + r.Name)
 		}
 		got <- err
 	}()
 	time.Sleep(300 * time.Millisecond)
-	remove := pcsctest.Insert(t, 0, c, sim.ServeOptions{})
+	remove := vpcdtest.Insert(t, 0, sim.Server(c, sim.ServeOptions{}))
 	if err := <-got; err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestWaitForInsertionAndRemoval(t *testing.T) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
-		gone <- card.WaitForRemoval(ctx, sys, pcsctest.Readers[0])
+		gone <- card.WaitForRemoval(ctx, sys, vpcdtest.Readers[0])
 	}()
 	time.Sleep(200 * time.Millisecond)
 	remove()
@@ -77,15 +77,15 @@ func TestWaitForInsertionAndRemoval(t *testing.T) {
 
 // A transaction keeps other applications' APDUs out until it ends.
 func TestTransactionIsExclusive(t *testing.T) {
-	pcsctest.Lock(t)
-	pcsctest.Insert(t, 0, newCard(t), sim.ServeOptions{})
+	vpcdtest.Lock(t)
+	vpcdtest.Insert(t, 0, sim.Server(newCard(t), sim.ServeOptions{}))
 	sys, err := pcsc.Open()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer sys.Close()
 	ctx := context.Background()
-	a, err := sys.Connect(ctx, pcsctest.Readers[0])
+	a, err := sys.Connect(ctx, vpcdtest.Readers[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestTransactionIsExclusive(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	b, err := other.Connect(ctx, pcsctest.Readers[0])
+	b, err := other.Connect(ctx, vpcdtest.Readers[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestTransactionIsExclusive(t *testing.T) {
 // Two services polled at once, as the app's home screen and a card
 // operation do: the binding's shared state must not race (run with -race).
 func TestConcurrentStatusQueries(t *testing.T) {
-	pcsctest.Require(t)
+	vpcdtest.Require(t)
 	var wg sync.WaitGroup
 	for i := 0; i < 2; i++ {
 		sys, err := pcsc.Open()

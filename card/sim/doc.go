@@ -1,15 +1,17 @@
 // Package sim is a virtual My Number Card that behaves on the wire as
-// shared/spec/mynumber-card.md says: the JPKI, input-helper (券面事項入力補助),
+// docs/card.md says: the JPKI, input-helper (券面事項入力補助),
 // card-face (券面) and 住基 applets, their files and access rules, the three
 // PIN counters, READ BINARY, VERIFY, CHANGE PIN and COMPUTE DIGITAL
-// SIGNATURE with real RSA-2048 keys. Where the spec leaves a real card's
+// SIGNATURE with real RSA-2048 keys. Where docs/card.md leaves a real card's
 // behaviour unconfirmed, the card can be set to each variant (Extended,
 // ResponseMode, Token) so the driver is tested against all of them, and
 // Faults make it slow, taken away, mute or garbled.
 //
 // A Card is the state machine (Process). It is reached in three ways:
 //
-//   - in process: NewConn gives a card.Conn for driver tests;
+//   - in process: NewConn gives a card.Conn for driver tests, and System
+//     is a whole card.System (readers, insertion, removal, a stopped
+//     service) for the app's and mynactl's tests, with no pcscd;
 //   - behind the real PC/SC stack: Serve connects it to vsmartcard's vpcd
 //     driver inside pcscd (`mynasim serve`);
 //   - directly: Process, for table tests on raw APDUs.
@@ -35,7 +37,7 @@
 // One `mynasim serve` per directory: two would overwrite each other's
 // counters.
 //
-// # Choices where the spec is silent
+// # Choices where docs/card.md is silent
 //
 //   - VERIFY with no data always answers 63 Cx, even after a successful
 //     VERIFY (the spec's rule; ISO 7816-4 would allow 90 00 there).

@@ -6,7 +6,7 @@ import (
 )
 
 // Contents of the elementary files, built from a Profile. Layouts follow
-// shared/spec/mynumber-card.md; where the spec does not fix a byte the choice
+// docs/card.md; where it does not fix a byte the choice
 // is noted.
 
 const (

@@ -53,6 +53,15 @@ type ServeOptions struct {
 // went mute; Serve does not reconnect.
 var errCardGone = errors.New("sim: card taken away")
 
+// Server returns Serve for c and opts as a function of the vpcd address,
+// the shape a test's reader slot takes (internal/vpcdtest.Insert).
+func Server(c *Card, opts ServeOptions) func(ctx context.Context, addr string) error {
+	return func(ctx context.Context, addr string) error {
+		opts.Addr = addr
+		return Serve(ctx, c, opts)
+	}
+}
+
 // Serve connects c to vpcd and answers for it until ctx is done, then
 // returns nil. When the connection drops (pcscd restarted) it reconnects
 // with backoff. After a "removed" or bounded "mute" fault it stays away

@@ -25,7 +25,6 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
-	"github.com/spf13/viper"
 
 	"github.com/mynadesk/mynadesk/booking"
 	"github.com/mynadesk/mynadesk/booking/crlwatch"
@@ -34,6 +33,7 @@ import (
 	"github.com/mynadesk/mynadesk/booking/sqlite"
 	"github.com/mynadesk/mynadesk/booking/verifier"
 	"github.com/mynadesk/mynadesk/booking/web"
+	"github.com/mynadesk/mynadesk/internal/config"
 	"github.com/mynadesk/mynadesk/verify"
 )
 
@@ -43,82 +43,76 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Stderr))
 }
 
-// config is bookingd's configuration after flags, environment and file.
-type config struct {
-	Listen, DB, BaseURL, ServiceID, ServiceName string
-	Roots, CRL, CRLURL, TrustedProxies          []string
-	RootsMode, OCSP, TLSCert, TLSKey, LogLevel  string
-	AllowOnePIN, BehindTLSProxy                 bool
-	CreatePerMinute                             float64
-	GuessPerMinute, GuessGlobalPerMinute        int
-	TTL, Keep, ShutdownGrace, CRLInterval       time.Duration
+// envPrefix starts bookingd's environment variables: MYNADESK_BOOKINGD_TTL
+// for --ttl.
+const envPrefix = "MYNADESK_BOOKINGD"
+
+// options is bookingd's configuration: defaults (defaultOptions), then the
+// file (--config, YAML, TOML or JSON), then MYNADESK_BOOKINGD_*, then flags.
+// A new setting is one tagged field here (internal/config).
+type options struct {
+	Listen               string        `config:"listen" usage:"address to listen on"`
+	DB                   string        `config:"db" usage:"session store: sqlite:PATH or postgres://…"`
+	Roots                []string      `config:"roots" usage:"trust roots: PEM/DER files of the JPKI signing CAs"`
+	RootsMode            string        `config:"roots-mode" usage:"production (J-LIS roots, production policy) or test (test cards, virtual card)"`
+	CRL                  []string      `config:"crl" usage:"CRL files of the signing CAs (re-read when they change)"`
+	CRLURL               []string      `config:"crl-url" usage:"URLs to fetch the signing CAs' CRLs from, before each nextUpdate"`
+	CRLInterval          time.Duration `config:"crl-interval" usage:"how often CRL files are looked at for a new version"`
+	OCSP                 string        `config:"ocsp" usage:"OCSP responder URL (asked before the CRL)"`
+	BaseURL              string        `config:"base-url" usage:"public base URL of this service (default http://LISTEN)"`
+	ServiceID            string        `config:"service-id" usage:"the service's identity in the content to sign (default the base URL)"`
+	ServiceName          string        `config:"service-name" usage:"the service's name shown by mynadesk"`
+	AllowOnePIN          bool          `config:"allow-one-pin" usage:"offer the one-PIN variant (attributes from the certificate)"`
+	TTL                  time.Duration `config:"ttl" usage:"session lifetime"`
+	CreatePerMinute      float64       `config:"create-per-minute" usage:"sessions one client address may create per minute"`
+	GuessPerMinute       int           `config:"guess-per-minute" usage:"unknown session codes one client address may look up per minute"`
+	GuessGlobalPerMinute int           `config:"guess-global-per-minute" usage:"unknown session codes the whole service answers per minute (shared by instances on one database)"`
+	TrustedProxies       []string      `config:"trusted-proxy" usage:"addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client"`
+	Keep                 time.Duration `config:"keep" usage:"how long expired sessions (already without personal data) are kept before deletion"`
+	ShutdownGrace        time.Duration `config:"shutdown-grace" usage:"time accepted requests get to finish on shutdown"`
+	TLSCert              string        `config:"tls-cert" usage:"TLS certificate file (serve HTTPS)"`
+	TLSKey               string        `config:"tls-key" usage:"TLS key file"`
+	BehindTLSProxy       bool          `config:"behind-tls-proxy" usage:"a reverse proxy terminates TLS: serve plain http on a non-loopback address (needs an https --base-url)"`
+	LogLevel             string        `config:"log-level" usage:"debug, info, warn or error"`
 }
 
-func loadConfig(args []string, stderr io.Writer) (*config, error) {
-	fs := pflag.NewFlagSet("bookingd", pflag.ContinueOnError)
+// defaultOptions are bookingd's defaults.
+var defaultOptions = options{Listen: "127.0.0.1:8080", DB: "sqlite:bookingd.db", RootsMode: "production",
+	ServiceName: "施設予約システム", TTL: booking.DefaultTTL, CreatePerMinute: 60, Keep: 15 * time.Minute,
+	ShutdownGrace: 30 * time.Second, LogLevel: "info", CRLInterval: time.Minute,
+	GuessPerMinute: server.DefaultGuessPerMinute, GuessGlobalPerMinute: server.DefaultGuessGlobalPerMinute}
+
+func loadConfig(args []string, stderr io.Writer) (*options, error) {
+	fs := config.NewFlagSet("bookingd")
 	fs.SetOutput(stderr)
 	fs.String("config", "", "config file (YAML, TOML or JSON)")
-	fs.String("listen", "127.0.0.1:8080", "address to listen on")
-	fs.String("db", "sqlite:bookingd.db", "session store: sqlite:PATH or postgres://…")
-	fs.StringSlice("roots", nil, "trust roots: PEM/DER files of the JPKI signing CAs")
-	fs.String("roots-mode", "production", "production (J-LIS roots, production policy) or test (test cards, virtual card)")
-	fs.StringSlice("crl", nil, "CRL files of the signing CAs (re-read when they change)")
-	fs.StringSlice("crl-url", nil, "URLs to fetch the signing CAs' CRLs from, before each nextUpdate")
-	fs.Duration("crl-interval", time.Minute, "how often CRL files are looked at for a new version")
-	fs.String("ocsp", "", "OCSP responder URL (asked before the CRL)")
-	fs.String("base-url", "", "public base URL of this service (default http://LISTEN)")
-	fs.String("service-id", "", "the service's identity in the content to sign (default the base URL)")
-	fs.String("service-name", "施設予約システム", "the service's name shown by mynadesk")
-	fs.Bool("allow-one-pin", false, "offer the one-PIN variant (attributes from the certificate)")
-	fs.Duration("ttl", booking.DefaultTTL, "session lifetime")
-	fs.Float64("create-per-minute", 60, "sessions one client address may create per minute")
-	fs.Duration("keep", 15*time.Minute, "how long expired sessions (already without personal data) are kept before deletion")
-	fs.Int("guess-per-minute", server.DefaultGuessPerMinute, "unknown session codes one client address may look up per minute")
-	fs.Int("guess-global-per-minute", server.DefaultGuessGlobalPerMinute, "unknown session codes the whole service answers per minute (shared by instances on one database)")
-	fs.StringSlice("trusted-proxy", nil, "addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client")
-	fs.Bool("behind-tls-proxy", false, "a reverse proxy terminates TLS: serve plain http on a non-loopback address (needs an https --base-url)")
-	fs.Duration("shutdown-grace", 30*time.Second, "time accepted requests get to finish on shutdown")
-	fs.String("tls-cert", "", "TLS certificate file (serve HTTPS)")
-	fs.String("tls-key", "", "TLS key file")
-	fs.String("log-level", "info", "debug, info, warn or error")
-	if err := fs.Parse(args); err != nil {
+	c := defaultOptions
+	config.Flags(fs, &c)
+	if err := config.Parse(fs, args); err != nil {
 		return nil, err
 	}
-	v := viper.New()
-	v.SetEnvPrefix("MYNADESK_BOOKINGD")
-	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
-	v.AutomaticEnv()
-	if err := v.BindPFlags(fs); err != nil {
-		return nil, err
-	}
-	if f := v.GetString("config"); f != "" {
-		v.SetConfigFile(f)
-		if err := v.ReadInConfig(); err != nil {
+	var file map[string]any
+	if path := config.FilePath(fs, envPrefix, ""); path != "" {
+		var err error
+		if file, err = config.ReadFile(path); err != nil {
 			return nil, fmt.Errorf("config file: %w", err)
 		}
 	}
-	c := &config{Listen: v.GetString("listen"), DB: v.GetString("db"), BaseURL: v.GetString("base-url"),
-		ServiceID: v.GetString("service-id"), ServiceName: v.GetString("service-name"),
-		Roots: v.GetStringSlice("roots"), CRL: v.GetStringSlice("crl"), RootsMode: v.GetString("roots-mode"),
-		OCSP: v.GetString("ocsp"), TLSCert: v.GetString("tls-cert"), TLSKey: v.GetString("tls-key"),
-		LogLevel: v.GetString("log-level"), AllowOnePIN: v.GetBool("allow-one-pin"), TTL: v.GetDuration("ttl"),
-		Keep: v.GetDuration("keep"), ShutdownGrace: v.GetDuration("shutdown-grace"),
-		CreatePerMinute: v.GetFloat64("create-per-minute"), CRLURL: v.GetStringSlice("crl-url"),
-		CRLInterval: v.GetDuration("crl-interval"), GuessPerMinute: v.GetInt("guess-per-minute"),
-		GuessGlobalPerMinute: v.GetInt("guess-global-per-minute"), TrustedProxies: v.GetStringSlice("trusted-proxy"),
-		BehindTLSProxy: v.GetBool("behind-tls-proxy")}
+	if _, err := config.Load(&c, file, envPrefix, fs); err != nil {
+		return nil, err
+	}
 	if len(c.Roots) == 0 {
 		return nil, errors.New("no trust roots: give --roots with the JPKI signing CA certificates")
 	}
 	if err := c.checkTLS(); err != nil {
 		return nil, err
 	}
-	return c, nil
+	return &c, nil
 }
 
 // checkTLS refuses plain http on an address others can reach: residents'
 // session traffic must be TLS from their mynadesk to whoever terminates it.
-func (c *config) checkTLS() error {
+func (c *options) checkTLS() error {
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return errors.New("--tls-cert and --tls-key go together")
 	}
@@ -197,7 +191,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	return 0
 }
 
-func serve(ctx context.Context, c *config, log *slog.Logger) error {
+func serve(ctx context.Context, c *options, log *slog.Logger) error {
 	mode := verify.Production
 	switch c.RootsMode {
 	case "production":

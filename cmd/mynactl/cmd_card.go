@@ -6,10 +6,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/pem"
-	"flag"
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/card"
@@ -24,7 +25,7 @@ func init() {
 	register(command{"diag", "everything support staff need to tell why a read fails (no personal data)", runDiag})
 }
 
-func runReaders(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+func runReaders(ctx context.Context, e *env, fs *pflag.FlagSet, args []string) error {
 	if _, err := e.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
@@ -64,7 +65,7 @@ type statusJSON struct {
 	card.Status
 }
 
-func runStatus(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+func runStatus(ctx context.Context, e *env, fs *pflag.FlagSet, args []string) error {
 	if _, err := e.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
@@ -91,7 +92,7 @@ func runStatus(ctx context.Context, e *env, fs *flag.FlagSet, args []string) err
 	})
 }
 
-func runAttrs(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+func runAttrs(ctx context.Context, e *env, fs *pflag.FlagSet, args []string) error {
 	if _, err := e.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
@@ -108,7 +109,7 @@ func runAttrs(ctx context.Context, e *env, fs *flag.FlagSet, args []string) erro
 	})
 }
 
-func runCert(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+func runCert(ctx context.Context, e *env, fs *pflag.FlagSet, args []string) error {
 	der := fs.Bool("der", false, "write DER instead of PEM")
 	out := fs.String("out", "", "write to this file instead of standard output")
 	pos, err := e.parse(fs, args, 1, 1)

@@ -5,10 +5,11 @@ import (
 	"crypto"
 	"crypto/x509"
 	"encoding/base64"
-	"flag"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/spf13/pflag"
 
 	"github.com/mynadesk/mynadesk/card"
 	"github.com/mynadesk/mynadesk/cms"
@@ -18,7 +19,7 @@ func init() {
 	register(command{"sign", "sign a file on the card: CMS SignedData (default) or a raw signature of its SHA-256", runSign})
 }
 
-func runSign(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+func runSign(ctx context.Context, e *env, fs *pflag.FlagSet, args []string) error {
 	in := fs.String("in", "", "file to sign (- for standard input; not with --pin-stdin)")
 	out := fs.String("out", "", "write the result here (default: standard output)")
 	detached := fs.Bool("detached", false, "leave the content out of the CMS")

@@ -17,7 +17,7 @@ import (
 
 	"github.com/mynadesk/mynadesk/card"
 	"github.com/mynadesk/mynadesk/card/sim"
-	"github.com/mynadesk/mynadesk/internal/pcsctest"
+	"github.com/mynadesk/mynadesk/internal/vpcdtest"
 	"github.com/mynadesk/mynadesk/jpki"
 	"github.com/mynadesk/mynadesk/jpki/jpkitest"
 )
@@ -53,7 +53,7 @@ func insert(t *testing.T, slot int, mod func(*sim.Profile), opts sim.ServeOption
 	if err != nil {
 		t.Fatal(err)
 	}
-	pcsctest.Insert(t, slot, c, opts)
+	vpcdtest.Insert(t, slot, sim.Server(c, opts))
 	return c
 }
 
@@ -89,7 +89,7 @@ func (r result) errorCode(t *testing.T) string {
 }
 
 func TestIntegrationStatusAndAttrs(t *testing.T) {
-	pcsctest.Lock(t)
+	vpcdtest.Lock(t)
 	insert(t, 0, nil, sim.ServeOptions{})
 
 	r := mynactl(t, "", "status", "--json")
@@ -97,7 +97,7 @@ func TestIntegrationStatusAndAttrs(t *testing.T) {
 		t.Fatalf("status: %d %s %s", r.code, r.stdout, r.stderr)
 	}
 	st := r.json(t)
-	if st["reader"] != pcsctest.Readers[0] || st["kind"] != "mynumber-card" || st["atr"] != "3be000ff8131fe4514" {
+	if st["reader"] != vpcdtest.Readers[0] || st["kind"] != "mynumber-card" || st["atr"] != "3be000ff8131fe4514" {
 		t.Fatalf("status %v", st)
 	}
 	var counters []string
@@ -137,7 +137,7 @@ func jsonInt(v any) string {
 }
 
 func TestIntegrationPINCounting(t *testing.T) {
-	pcsctest.Lock(t)
+	vpcdtest.Lock(t)
 	c := insert(t, 0, nil, sim.ServeOptions{})
 
 	// A PIN of the wrong shape never reaches the card.
@@ -185,7 +185,7 @@ func TestIntegrationPINCounting(t *testing.T) {
 }
 
 func TestIntegrationCertificatesAndSignature(t *testing.T) {
-	pcsctest.Lock(t)
+	vpcdtest.Lock(t)
 	insert(t, 0, nil, sim.ServeOptions{})
 	dir := t.TempDir()
 
@@ -234,7 +234,7 @@ func TestIntegrationCertificatesAndSignature(t *testing.T) {
 }
 
 func TestIntegrationDiagHasNoPersonalData(t *testing.T) {
-	pcsctest.Lock(t)
+	vpcdtest.Lock(t)
 	insert(t, 0, nil, sim.ServeOptions{})
 	r := mynactl(t, "", "diag", "--json")
 	if r.code != exitOK {
@@ -273,7 +273,7 @@ func TestIntegrationCardFaults(t *testing.T) {
 		{"garbled", sim.Faults{GarbleAfter: 6}, nil, "13999"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pcsctest.Lock(t)
+			vpcdtest.Lock(t)
 			insert(t, 0, nil, sim.ServeOptions{Faults: tc.faults, MuteTimeout: 6 * time.Second})
 			r := mynactl(t, "1234\n", append([]string{"attrs", "--pin-stdin", "--json"}, tc.args...)...)
 			if r.code != exitCard || r.errorCode(t) != tc.code {
@@ -287,7 +287,7 @@ func TestIntegrationCardFaults(t *testing.T) {
 }
 
 func TestIntegrationJukiCard(t *testing.T) {
-	pcsctest.Lock(t)
+	vpcdtest.Lock(t)
 	insert(t, 0, func(p *sim.Profile) { p.Token = sim.TokenJuki }, sim.ServeOptions{})
 	r := mynactl(t, "", "status", "--json")
 	if r.code != exitCard || !strings.Contains(r.stdout, "juki-card") {
@@ -300,14 +300,14 @@ func TestIntegrationJukiCard(t *testing.T) {
 }
 
 func TestIntegrationReaders(t *testing.T) {
-	pcsctest.Lock(t)
+	vpcdtest.Lock(t)
 	// No card anywhere.
 	r := mynactl(t, "", "status", "--json")
 	if r.code != exitReader || r.errorCode(t) != "R04" {
 		t.Fatalf("no card: %d %s", r.code, r.stdout)
 	}
 	r = mynactl(t, "", "readers", "--json")
-	if r.code != exitOK || !strings.Contains(r.stdout, pcsctest.Readers[0]) || !strings.Contains(r.stdout, pcsctest.Readers[1]) {
+	if r.code != exitOK || !strings.Contains(r.stdout, vpcdtest.Readers[0]) || !strings.Contains(r.stdout, vpcdtest.Readers[1]) {
 		t.Fatalf("readers: %s", r.stdout)
 	}
 	// Two cards: say so and ask; --reader chooses.
@@ -317,7 +317,7 @@ func TestIntegrationReaders(t *testing.T) {
 	if r.code != exitReader || r.errorCode(t) != "R03" {
 		t.Fatalf("several: %d %s", r.code, r.stdout)
 	}
-	r = mynactl(t, "", "status", "--json", "--reader", pcsctest.Readers[1])
+	r = mynactl(t, "", "status", "--json", "--reader", vpcdtest.Readers[1])
 	if r.code != exitOK || !strings.Contains(r.stdout, "smartphone-jpki") {
 		t.Fatalf("--reader: %d %s", r.code, r.stdout)
 	}

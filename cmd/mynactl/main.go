@@ -18,7 +18,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -29,23 +28,28 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/card"
 	"github.com/mynadesk/mynadesk/card/pcsc"
+	"github.com/mynadesk/mynadesk/internal/config"
+	"github.com/mynadesk/mynadesk/problem"
 )
 
 // Version is stamped at build time (-ldflags "-X main.Version=…").
 var Version = "dev"
 
-// Exit statuses (see the package comment).
+// Exit statuses (see the package comment); package problem gives each
+// catalogue code its status.
 const (
-	exitOK        = 0
-	exitError     = 1
-	exitUsage     = 2
-	exitReader    = 3
-	exitCard      = 4
-	exitPIN       = 5
-	exitCancelled = 6
+	exitOK        = problem.ExitOK
+	exitError     = problem.ExitError
+	exitUsage     = problem.ExitUsage
+	exitReader    = problem.ExitReader
+	exitCard      = problem.ExitCard
+	exitPIN       = problem.ExitPIN
+	exitCancelled = problem.ExitCancelled
 )
 
 func main() {
@@ -61,12 +65,31 @@ type command struct {
 	summary string
 	// run parses its own flags from fs (common flags are already bound) and
 	// does the work. A returned error is printed through the catalogue.
-	run func(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error
+	run func(ctx context.Context, e *env, fs *pflag.FlagSet, args []string) error
 }
 
 var commands = map[string]command{}
 
 func register(c command) { commands[c.name] = c }
+
+// envPrefix starts mynactl's environment variables (MYNADESK_READER, …),
+// shared with the desktop app.
+const envPrefix = "MYNADESK"
+
+// options are the settings mynactl shares with the desktop app: defaults,
+// then MYNADESK_* environment variables, then flags (internal/config). A
+// new one is one tagged field. Flags that only shape one invocation
+// (--json, --pin-stdin, --allow-last-try, --trace, -v) are not settings and
+// have no environment variable.
+type options struct {
+	Reader  string        `config:"reader" usage:"use this reader (default: the one with a card)"`
+	Lang    assets.Lang   `config:"lang" usage:"language of messages: ja or en"`
+	Timeout time.Duration `config:"timeout" usage:"give up on the card after this long"`
+	// Service is the booking service for a typed code (submit only).
+	Service string `config:"service" flag:"-"`
+}
+
+var defaultOptions = options{Lang: assets.JA, Timeout: 2 * time.Minute}
 
 // env is what a command may use: the streams, the common flags and the way
 // to reach the PC/SC service (replaced in tests).
@@ -86,6 +109,7 @@ type env struct {
 	now            func() time.Time
 	openSystem     func() (card.System, error)
 	pinLine        *lineReader
+	config         options
 }
 
 // exitError carries a specific exit status for errors that are not card errors.
@@ -124,40 +148,34 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		usage(stderr)
 		return exitUsage
 	}
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, openSystem: open, now: time.Now, trace: &card.Trace{}}
-	fs := flag.NewFlagSet("mynactl "+cmd.name, flag.ContinueOnError)
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, openSystem: open, now: time.Now, trace: &card.Trace{},
+		config: defaultOptions}
+	fs := config.NewFlagSet("mynactl " + cmd.name)
 	fs.SetOutput(stderr)
 	fs.BoolVar(&e.json, "json", false, "print JSON")
-	fs.StringVar(&e.reader, "reader", os.Getenv("MYNADESK_READER"), "use this reader (default: the one with a card)")
 	fs.BoolVar(&e.pinStdin, "pin-stdin", false, "read the PIN from one line of standard input")
 	fs.BoolVar(&e.allowLastTry, "allow-last-try", false, "with --pin-stdin, allow using a PIN's last try")
-	fs.String("lang", envOr("MYNADESK_LANG", "ja"), "language of messages: ja or en")
-	fs.DurationVar(&e.timeout, "timeout", 2*time.Minute, "give up on the card after this long")
-	fs.BoolVar(&e.verbose, "v", false, "log to stderr (no PINs, no personal data)")
+	config.Flags(fs, &e.config)
+	fs.BoolVarP(&e.verbose, "verbose", "v", false, "log to stderr (no PINs, no personal data)")
 	fs.BoolVar(&e.showTrace, "trace", false, "print the APDU trace to stderr afterwards (PIN data redacted)")
 	e.lang = assets.JA
-	if l := assets.Lang(os.Getenv("MYNADESK_LANG")); l == assets.EN {
-		e.lang = l
+	// Messages of a usage error before parsing come in the language of
+	// the environment.
+	if o := defaultOptions; func() bool { _, err := config.Load(&o, nil, envPrefix, nil); return err == nil }() && o.Lang == assets.EN {
+		e.lang = assets.EN
 	}
 	e.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	err := cmd.run(ctx, e, fs, args[1:])
 	if e.showTrace {
 		e.writeTrace()
 	}
-	if errors.Is(err, flag.ErrHelp) {
+	if errors.Is(err, pflag.ErrHelp) {
 		return exitOK
 	}
 	if err != nil {
 		return e.fail(err)
 	}
 	return exitOK
-}
-
-func envOr(k, def string) string {
-	if v := os.Getenv(k); v != "" {
-		return v
-	}
-	return def
 }
 
 func usage(w io.Writer) {
@@ -176,26 +194,23 @@ func usage(w io.Writer) {
 }
 
 // parse parses a command's flags and checks the positional argument count.
-func (e *env) parse(fs *flag.FlagSet, args []string, minPos, maxPos int) ([]string, error) {
+func (e *env) parse(fs *pflag.FlagSet, args []string, minPos, maxPos int) ([]string, error) {
 	// Flags may come after positional arguments (`cert sign --pin-stdin`).
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, &exitCodeError{code: exitUsage, err: err}
+	if err := config.Parse(fs, args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return nil, err
 		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+		return nil, &exitCodeError{code: exitUsage, err: err}
 	}
+	pos := fs.Args()
+	if _, err := config.Load(&e.config, nil, envPrefix, fs); err != nil {
+		return nil, &exitCodeError{code: exitUsage, err: err}
+	}
+	e.reader, e.timeout = e.config.Reader, e.config.Timeout
 	if e.verbose {
 		e.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	if l := assets.Lang(strings.ToLower(fs.Lookup("lang").Value.String())); l == assets.EN || l == assets.JA {
+	if l := assets.Lang(strings.ToLower(string(e.config.Lang))); l == assets.EN || l == assets.JA {
 		e.lang = l
 	} else {
 		return nil, usageErr("--lang must be ja or en")

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mynadesk/mynadesk/internal/pcsctest"
+	"github.com/mynadesk/mynadesk/internal/vpcdtest"
 )
 
 // These run the built mynactl binary, because what they change (the
@@ -69,7 +69,7 @@ func TestServiceNotRunning(t *testing.T) {
 // TestNoReaders runs a pcscd with no readers configured in a private mount
 // namespace (so the machine's pcscd is untouched) and asks mynactl there.
 func TestNoReaders(t *testing.T) {
-	pcsctest.Require(t)
+	vpcdtest.Require(t)
 	if os.Geteuid() != 0 {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("CI must run as root to start a private pcscd")

@@ -26,8 +26,9 @@ import (
 	"github.com/mynadesk/mynadesk/booking/client"
 	"github.com/mynadesk/mynadesk/card"
 	"github.com/mynadesk/mynadesk/card/pcsc"
+	"github.com/mynadesk/mynadesk/internal/config"
+	"github.com/mynadesk/mynadesk/resident"
 	"github.com/mynadesk/mynadesk/ui"
-	"github.com/mynadesk/mynadesk/ui/cardflow"
 	"github.com/mynadesk/mynadesk/ui/qr"
 	"github.com/mynadesk/mynadesk/ui/settings"
 	"github.com/mynadesk/mynadesk/ui/single"
@@ -43,14 +44,14 @@ var launched = time.Now()
 func main() { os.Exit(run(os.Args[1:], os.Stderr)) }
 
 func run(args []string, stderr io.Writer) int {
-	fs := pflag.NewFlagSet("mynadesk", pflag.ContinueOnError)
+	fs := config.NewFlagSet("mynadesk")
 	fs.SetOutput(stderr)
 	settings.Flags(fs)
 	version := fs.Bool("version", false, "print the version and exit")
 	verbose := fs.BoolP("verbose", "v", false, "log to stderr (no PINs, no personal data)")
 	measure := fs.Bool("measure-startup", false, "print the time to the first window and the memory in use, then exit")
 	noSingle := fs.Bool("no-single-instance", false, "do not hand over to a running mynadesk")
-	if err := fs.Parse(args); err != nil {
+	if err := config.Parse(fs, args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return 0
 		}
@@ -97,7 +98,7 @@ func run(args []string, stderr io.Writer) int {
 	}
 
 	openSys := func() (card.System, error) { return pcsc.Open() }
-	source := &cardflow.Source{Open: openSys, CloseSystem: true, Logger: log}
+	source := &resident.SystemCard{Open: openSys, CloseSystem: true, Logger: log}
 	source.SetReader(st.Reader)
 	home := vm.NewHome(openSys, st.Reader)
 	flow := vm.NewFlow(vm.FlowDeps{Card: source, NewClient: func(s string) (*client.Client, error) {

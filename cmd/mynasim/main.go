@@ -18,7 +18,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -28,8 +27,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/mynadesk/mynadesk/card"
 	"github.com/mynadesk/mynadesk/card/sim"
+	"github.com/mynadesk/mynadesk/internal/config"
 )
 
 const (
@@ -87,7 +89,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err == nil {
 		return exitOK
 	}
-	if errors.Is(err, flag.ErrHelp) {
+	if errors.Is(err, pflag.ErrHelp) {
 		return exitOK
 	}
 	var ce *cliError
@@ -101,11 +103,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return ce.code
 }
 
-// parse parses flags, turning flag errors into usage errors (the flag
-// package has already printed the details).
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
+// parse registers the flags of the options o points to, parses args into
+// them, and turns flag errors into usage errors.
+func parse(fs *pflag.FlagSet, o any, args []string) error {
+	config.Flags(fs, o)
+	if err := config.Parse(fs, args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
 			return err
 		}
 		return usageError(err.Error())
@@ -113,124 +116,146 @@ func parse(fs *flag.FlagSet, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError(fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 	}
+	if _, err := config.Load(o, nil, "", fs); err != nil {
+		return usageError(err.Error())
+	}
 	return nil
 }
 
+// initOptions are mynasim init's settings: flags only (internal/config; a
+// new one is one tagged field).
+type initOptions struct {
+	Dir       string `config:"dir" usage:"card directory to create (required)"`
+	Name      string `config:"name" usage:"holder name: family and given name separated by U+3000"`
+	Address   string `config:"address" usage:"holder address"`
+	Birth     string `config:"birth" usage:"birth date YYYYMMDD"`
+	Sex       string `config:"sex" usage:"sex, ISO 5218: 1 male, 2 female, 9 not applicable"`
+	HelperPIN string `config:"helper-pin" usage:"券面事項入力補助用暗証番号 (4 digits)"`
+	AuthPIN   string `config:"auth-pin" usage:"利用者証明用暗証番号 (4 digits)"`
+	SignPIN   string `config:"sign-pin" usage:"署名用パスワード (6–16 of A–Z, 0–9)"`
+	Expired   bool   `config:"expired" usage:"make the signing certificate expired"`
+	Revoked   bool   `config:"revoked" usage:"list the signing certificate in the CRL"`
+	Reason    int    `config:"reason" usage:"CRL reason code with --revoked (1, 3, 4, 5, 6; 0 for none)"`
+	Token     string `config:"token" usage:"token kind: card, juki or smartphone"`
+	Extended  string `config:"extended" usage:"extended-length APDUs: accept, reject or claim-only"`
+	Response  string `config:"response" usage:"response data: direct, 61xx (GET RESPONSE) or 6cxx (repeat with Le)"`
+	Force     bool   `config:"force" usage:"replace an existing card in --dir"`
+}
+
+var defaultInit = initOptions{Name: sim.DefaultHolder.Name, Address: sim.DefaultHolder.Address,
+	Birth: sim.DefaultHolder.Birth, Sex: sim.DefaultHolder.Sex, HelperPIN: sim.DefaultHelperPIN,
+	AuthPIN: sim.DefaultAuthPIN, SignPIN: sim.DefaultSignPIN, Token: "card", Extended: "accept", Response: "direct"}
+
 func runInit(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("mynasim init", flag.ContinueOnError)
+	fs := config.NewFlagSet("mynasim init")
 	fs.SetOutput(stderr)
-	d := sim.DefaultHolder
-	dir := fs.String("dir", "", "card directory to create (required)")
-	name := fs.String("name", d.Name, "holder name: family and given name separated by U+3000")
-	address := fs.String("address", d.Address, "holder address")
-	birth := fs.String("birth", d.Birth, "birth date YYYYMMDD")
-	sex := fs.String("sex", d.Sex, "sex, ISO 5218: 1 male, 2 female, 9 not applicable")
-	helperPIN := fs.String("helper-pin", sim.DefaultHelperPIN, "券面事項入力補助用暗証番号 (4 digits)")
-	authPIN := fs.String("auth-pin", sim.DefaultAuthPIN, "利用者証明用暗証番号 (4 digits)")
-	signPIN := fs.String("sign-pin", sim.DefaultSignPIN, "署名用パスワード (6–16 of A–Z, 0–9)")
-	expired := fs.Bool("expired", false, "make the signing certificate expired")
-	revoked := fs.Bool("revoked", false, "list the signing certificate in the CRL")
-	reason := fs.Int("reason", 0, "CRL reason code with --revoked (1, 3, 4, 5, 6; 0 for none)")
-	token := fs.String("token", "card", "token kind: card, juki or smartphone")
-	extended := fs.String("extended", "accept", "extended-length APDUs: accept, reject or claim-only")
-	response := fs.String("response", "direct", "response data: direct, 61xx (GET RESPONSE) or 6cxx (repeat with Le)")
-	force := fs.Bool("force", false, "replace an existing card in --dir")
-	if err := parse(fs, args); err != nil {
+	o := defaultInit
+	if err := parse(fs, &o, args); err != nil {
 		return err
 	}
-	if *dir == "" {
+	if o.Dir == "" {
 		return usageError("--dir is required", "mynasim init --dir ./testcard")
 	}
-	if *reason != 0 && !*revoked {
+	if o.Reason != 0 && !o.Revoked {
 		return usageError("--reason needs --revoked")
 	}
-	if _, err := os.Stat(filepath.Join(*dir, sim.FileCard)); err == nil && !*force {
-		return &cliError{msg: fmt.Sprintf("%s already holds a card", *dir), code: exitError,
+	if _, err := os.Stat(filepath.Join(o.Dir, sim.FileCard)); err == nil && !o.Force {
+		return &cliError{msg: fmt.Sprintf("%s already holds a card", o.Dir), code: exitError,
 			hints: []string{"add --force to replace it (its PIN counters are lost)"}}
 	}
-	tk, err := sim.ParseToken(*token)
+	tk, err := sim.ParseToken(o.Token)
 	if err != nil {
 		return usageError(err.Error())
 	}
-	ext, err := sim.ParseExtended(*extended)
+	ext, err := sim.ParseExtended(o.Extended)
 	if err != nil {
 		return usageError(err.Error())
 	}
-	resp, err := sim.ParseResponseMode(*response)
+	resp, err := sim.ParseResponseMode(o.Response)
 	if err != nil {
 		return usageError(err.Error())
 	}
-	holder := sim.Holder{Name: *name, Address: *address, Birth: *birth, Sex: *sex}
-	pki, err := sim.NewPKI(sim.PKIOptions{Holder: holder, Now: time.Now(), SignExpired: *expired,
-		SignRevoked: *revoked, RevokeReason: *reason})
+	holder := sim.Holder{Name: o.Name, Address: o.Address, Birth: o.Birth, Sex: o.Sex}
+	pki, err := sim.NewPKI(sim.PKIOptions{Holder: holder, Now: time.Now(), SignExpired: o.Expired,
+		SignRevoked: o.Revoked, RevokeReason: o.Reason})
 	if err != nil {
 		return &cliError{msg: err.Error(), code: exitUsage, hints: []string{"check --name, --address, --birth and --sex"}}
 	}
 	p := sim.NewProfile(holder, pki)
 	p.Token, p.Extended, p.Response = tk, ext, resp
-	p.HelperPIN, p.AuthPIN, p.SignPIN = *helperPIN, *authPIN, *signPIN
-	if err := sim.SaveCardDir(*dir, p, pki); err != nil {
+	p.HelperPIN, p.AuthPIN, p.SignPIN = o.HelperPIN, o.AuthPIN, o.SignPIN
+	if err := sim.SaveCardDir(o.Dir, p, pki); err != nil {
 		if errors.Is(err, sim.ErrProfile) {
 			return &cliError{msg: err.Error(), code: exitUsage,
 				hints: []string{"PINs: --helper-pin and --auth-pin 4 digits, --sign-pin 6–16 of A–Z and 0–9 in upper case"}}
 		}
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote a virtual card (%s) to %s\n", tk, *dir)
+	fmt.Fprintf(stdout, "wrote a virtual card (%s) to %s\n", tk, o.Dir)
 	return nil
 }
 
+// serveOptions are mynasim serve's settings: flags only.
+type serveOptions struct {
+	Card        string        `config:"card" usage:"card directory written by mynasim init (required)"`
+	Addr        string        `config:"addr" usage:"vpcd address: port 35963 is reader \"Virtual PCD 00 00\", 35964 \"Virtual PCD 00 01\""`
+	APDULatency time.Duration `config:"apdu-latency" usage:"delay every answer by this long"`
+	SignLatency time.Duration `config:"sign-latency" usage:"delay signature answers by this long in addition"`
+	RemoveAfter int           `config:"remove-after" usage:"take the card away after N APDUs (0: never)"`
+	MuteAfter   int           `config:"mute-after" usage:"stop answering after N APDUs (0: never)"`
+	MuteTimeout time.Duration `config:"mute-timeout" usage:"how long a mute card stays silent before it drops off the reader (negative: forever)"`
+	GarbleAfter int           `config:"garble-after" usage:"garble every answer after N APDUs (0: never)"`
+	Verbose     bool          `config:"verbose" usage:"log every APDU (instruction and status word only)"`
+}
+
+var defaultServe = serveOptions{Addr: sim.DefaultVPCDAddr, MuteTimeout: sim.DefaultMuteTimeout}
+
 func runServe(ctx context.Context, args []string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("mynasim serve", flag.ContinueOnError)
+	fs := config.NewFlagSet("mynasim serve")
 	fs.SetOutput(stderr)
-	dir := fs.String("card", "", "card directory written by mynasim init (required)")
-	addr := fs.String("addr", sim.DefaultVPCDAddr, "vpcd address: port 35963 is reader \"Virtual PCD 00 00\", 35964 \"Virtual PCD 00 01\"")
-	var f sim.Faults
-	fs.DurationVar(&f.APDULatency, "apdu-latency", 0, "delay every answer by this long")
-	fs.DurationVar(&f.SignLatency, "sign-latency", 0, "delay signature answers by this long in addition")
-	fs.IntVar(&f.RemoveAfter, "remove-after", 0, "take the card away after N APDUs (0: never)")
-	fs.IntVar(&f.MuteAfter, "mute-after", 0, "stop answering after N APDUs (0: never)")
-	muteTimeout := fs.Duration("mute-timeout", sim.DefaultMuteTimeout, "how long a mute card stays silent before it drops off the reader (negative: forever)")
-	fs.IntVar(&f.GarbleAfter, "garble-after", 0, "garble every answer after N APDUs (0: never)")
-	verbose := fs.Bool("verbose", false, "log every APDU (instruction and status word only)")
-	if err := parse(fs, args); err != nil {
+	o := defaultServe
+	if err := parse(fs, &o, args); err != nil {
 		return err
 	}
-	if *dir == "" {
+	if o.Card == "" {
 		return usageError("--card is required", "mynasim init --dir ./testcard && mynasim serve --card ./testcard")
 	}
+	f := sim.Faults{APDULatency: o.APDULatency, SignLatency: o.SignLatency, RemoveAfter: o.RemoveAfter,
+		MuteAfter: o.MuteAfter, GarbleAfter: o.GarbleAfter}
 	if f.RemoveAfter < 0 || f.MuteAfter < 0 || f.GarbleAfter < 0 {
 		return usageError("--remove-after, --mute-after and --garble-after take a count of APDUs, 0 or more")
 	}
-	if *muteTimeout == 0 {
+	if o.MuteTimeout == 0 {
 		return usageError("--mute-timeout must not be 0", "use a negative value to never drop a mute card")
 	}
-	c, err := sim.OpenCard(*dir)
+	c, err := sim.OpenCard(o.Card)
 	if err != nil {
 		if errors.Is(err, sim.ErrNotCardDir) {
-			return &cliError{msg: err.Error(), code: exitError, hints: []string{"write one first: mynasim init --dir " + *dir}}
+			return &cliError{msg: err.Error(), code: exitError, hints: []string{"write one first: mynasim init --dir " + o.Card}}
 		}
 		return err
 	}
 	level := slog.LevelInfo
-	if *verbose {
+	if o.Verbose {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	return sim.Serve(ctx, c, sim.ServeOptions{Addr: *addr, Faults: f, MuteTimeout: *muteTimeout, Logger: log})
+	return sim.Serve(ctx, c, sim.ServeOptions{Addr: o.Addr, Faults: f, MuteTimeout: o.MuteTimeout, Logger: log})
 }
 
 func runStatus(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("mynasim status", flag.ContinueOnError)
+	fs := config.NewFlagSet("mynasim status")
 	fs.SetOutput(stderr)
-	dir := fs.String("card", "", "card directory (required)")
-	if err := parse(fs, args); err != nil {
+	var o struct {
+		Card string `config:"card" usage:"card directory (required)"`
+	}
+	if err := parse(fs, &o, args); err != nil {
 		return err
 	}
-	if *dir == "" {
+	if o.Card == "" {
 		return usageError("--card is required")
 	}
-	c, err := sim.OpenCard(*dir)
+	c, err := sim.OpenCard(o.Card)
 	if err != nil {
 		return err
 	}

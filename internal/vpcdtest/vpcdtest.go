@@ -1,11 +1,16 @@
-// Package vpcdtest guards the two virtual reader slots of pcscd's vpcd
-// driver for tests: it checks that pcscd is there (failing under CI,
-// skipping elsewhere) and serialises the slots across test binaries with a
-// machine-wide lock. It does not import the virtual card, so the virtual
-// card's own tests can use it; internal/pcsctest adds inserting a card.
+// Package vpcdtest is the one helper for tests that run virtual cards
+// behind the real pcscd + vpcd stack. It checks that pcscd is there
+// (failing under CI, skipping elsewhere), serialises the two vpcd slots
+// across test binaries with a machine-wide lock (test binaries run in
+// parallel, and a slot takes one card at a time), and inserts a card into a
+// slot. It does not import the virtual card, so the virtual card's own
+// tests can use it: Insert takes the card as sim.Server(card, options).
+//
+// Tests that need no pcscd use the in-process card.System, sim.System.
 package vpcdtest
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -113,4 +118,34 @@ func stateString(s scard.StateFlag) string {
 	}
 	slices.Sort(parts)
 	return strings.Join(parts, ",")
+}
+
+// Insert serves a card on a slot until the test ends (or until the returned
+// remove is called) and waits until pcscd sees it. serve is the card's
+// vpcd link, usually sim.Server(card, options); it runs until its context
+// is cancelled. Call Lock first.
+func Insert(t testing.TB, slot int, serve func(ctx context.Context, addr string) error) (remove func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, Ports[slot]) }()
+	stopped := false
+	remove = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+		if err := WaitPresent(slot, false, 10*time.Second); err != nil {
+			t.Errorf("card still present after removal: %v", err)
+		}
+	}
+	t.Cleanup(remove)
+	if err := WaitPresent(slot, true, 10*time.Second); err != nil {
+		t.Fatalf("card did not appear in %s: %v", Readers[slot], err)
+	}
+	return remove
 }

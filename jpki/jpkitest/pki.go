@@ -1,6 +1,6 @@
 // Package jpkitest makes a test PKI shaped like JPKI: certificate
 // authorities and certificates like the J-LIS ones
-// (shared/spec/jpki-certificates.md) but named JPKI-TEST and carrying the
+// (docs/certificates.md) but named JPKI-TEST and carrying the
 // test policy OID, so a production verifier refuses them. The virtual card
 // (card/sim) holds what it makes; verify's tests use it without importing
 // anything that talks to a card. It is pure Go.

@@ -1,8 +1,10 @@
 // Package settings is the desktop app's configuration: the booking
 // service's URL, the reader, the language, kiosk mode and its idle timeout,
-// and the administrator PIN that guards them in kiosk mode. It is read with
-// viper from a per-user file, MYNADESK_* environment variables and flags
-// (flags win, then environment, then the file). Nothing personal is ever
+// and the administrator PIN that guards them in kiosk mode. It is layered by
+// internal/config: defaults, then a per-user file, then MYNADESK_*
+// environment variables, then flags. Save writes only what the resident or
+// staff changed in the settings screen, so a one-off --kiosk or
+// MYNADESK_SERVICE never becomes permanent. Nothing personal is ever
 // stored: no attribute, no PIN of the card, no session.
 package settings
 
@@ -13,16 +15,18 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
-	"github.com/spf13/viper"
 
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/booking"
+	"github.com/mynadesk/mynadesk/internal/config"
 )
 
 // Keys in the file, environment (MYNADESK_ + upper case, - → _) and flags.
@@ -35,16 +39,27 @@ const (
 	KeyAdminPIN = "admin-pin-hash"
 )
 
-// Settings are the values in effect.
+// EnvPrefix starts the environment variables of the settings
+// (MYNADESK_SERVICE, MYNADESK_IDLE_TIMEOUT, …).
+const EnvPrefix = "MYNADESK"
+
+// Settings are the values in effect. A new setting is one tagged field
+// (see internal/config); give it a check in Validate and a widget in the
+// settings screen.
 type Settings struct {
-	Service     string        // booking service base URL, for typed codes
-	Reader      string        // reader name; "" for the one holding a card
-	Lang        assets.Lang   // ja (default) or en
-	Kiosk       bool          // counter kiosk: full screen, reset after each resident
-	IdleTimeout time.Duration // back to the start after this long without input
+	// Service is the booking service base URL, for typed codes.
+	Service string `config:"service" usage:"booking service URL for typed session codes"`
+	// Reader is the reader name; "" for the one holding a card.
+	Reader string `config:"reader" usage:"card reader to use (default: the one holding a card)"`
+	// Lang is ja (default) or en.
+	Lang assets.Lang `config:"lang" usage:"language: ja or en"`
+	// Kiosk is counter kiosk mode: full screen, reset after each resident.
+	Kiosk bool `config:"kiosk" usage:"counter kiosk mode: full screen, forget each resident"`
+	// IdleTimeout sends the app back to the start after this long without input.
+	IdleTimeout time.Duration `config:"idle-timeout" usage:"back to the start after this long without input"`
 	// AdminPINHash is "salt:sha256" of the administrator PIN; empty when
-	// none is set.
-	AdminPINHash string
+	// none is set. File and environment only, never a flag.
+	AdminPINHash string `config:"admin-pin-hash" flag:"-"`
 }
 
 // Defaults are the settings of a fresh install.
@@ -72,11 +87,8 @@ func (s Settings) Validate() error {
 // Flags adds the settings' flags (and --config) to fs.
 func Flags(fs *pflag.FlagSet) {
 	fs.String("config", "", "settings file (default: the per-user one)")
-	fs.String(KeyService, "", "booking service URL for typed session codes")
-	fs.String(KeyReader, "", "card reader to use (default: the one holding a card)")
-	fs.String(KeyLang, string(Defaults.Lang), "language: ja or en")
-	fs.Bool(KeyKiosk, false, "counter kiosk mode: full screen, forget each resident")
-	fs.Duration(KeyIdle, Defaults.IdleTimeout, "back to the start after this long without input")
+	d := Defaults
+	config.Flags(fs, &d)
 }
 
 // DefaultPath is the per-user settings file.
@@ -91,76 +103,60 @@ func DefaultPath() (string, error) {
 // Store reads and writes the settings file.
 type Store struct {
 	Path string
-	v    *viper.Viper
+	// file is what the file holds; loaded is what was in effect when the
+	// settings were loaded or last saved, so Save can tell what the
+	// settings screen changed from what flags and environment gave.
+	file   map[string]any
+	loaded Settings
 }
 
-// Load reads the settings: file at path (missing is fine), then MYNADESK_*
-// environment, then the flags set in fs (nil for none).
+// Load reads the settings: file at path (missing is fine; --config or
+// MYNADESK_CONFIG choose another), then MYNADESK_* environment, then the
+// flags set in fs (nil for none).
 func Load(path string, fs *pflag.FlagSet) (*Store, Settings, error) {
-	v := viper.New()
-	v.SetEnvPrefix("MYNADESK")
-	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
-	v.AutomaticEnv()
-	v.SetDefault(KeyLang, string(Defaults.Lang))
-	v.SetDefault(KeyIdle, Defaults.IdleTimeout)
-	for _, k := range []string{KeyService, KeyReader, KeyKiosk, KeyAdminPIN} {
-		v.SetDefault(k, nil) // so AutomaticEnv finds them
+	path = config.FilePath(fs, EnvPrefix, path)
+	file, err := config.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, Settings{}, fmt.Errorf("settings file %s: %w", path, err)
 	}
-	if fs != nil {
-		if f := fs.Lookup("config"); f != nil && f.Value.String() != "" {
-			path = f.Value.String()
-		}
-		for _, k := range []string{KeyService, KeyReader, KeyLang, KeyKiosk, KeyIdle} {
-			if f := fs.Lookup(k); f != nil {
-				if err := v.BindPFlag(k, f); err != nil {
-					return nil, Settings{}, err
-				}
-			}
-		}
+	if file == nil {
+		file = map[string]any{}
 	}
-	v.SetConfigFile(path)
-	v.SetConfigType("yaml")
-	if err := v.ReadInConfig(); err != nil && !errors.Is(err, os.ErrNotExist) {
-		var nf viper.ConfigFileNotFoundError
-		if !errors.As(err, &nf) {
-			return nil, Settings{}, fmt.Errorf("settings file %s: %w", path, err)
-		}
+	s := Defaults
+	if _, err := config.Load(&s, file, EnvPrefix, fs); err != nil {
+		return nil, Settings{}, fmt.Errorf("settings: %w", err)
 	}
-	s := Settings{
-		Service: v.GetString(KeyService), Reader: v.GetString(KeyReader),
-		Lang: assets.Lang(strings.ToLower(v.GetString(KeyLang))), Kiosk: v.GetBool(KeyKiosk),
-		IdleTimeout: v.GetDuration(KeyIdle), AdminPINHash: v.GetString(KeyAdminPIN),
-	}
+	s.Lang = assets.Lang(strings.ToLower(string(s.Lang)))
 	if err := s.Validate(); err != nil {
 		return nil, Settings{}, err
 	}
-	return &Store{Path: path, v: v}, s, nil
+	return &Store{Path: path, file: file, loaded: s}, s, nil
 }
 
-// Save writes s to the file (mode 0600), as the settings screen does. It
-// writes through a temporary file so a crash never leaves half a file.
+// Save writes to the file (mode 0600) the settings that s changes from
+// those in effect, as the settings screen does: values that came from a
+// flag or the environment and were left alone stay out of the file, and
+// what the file held before stays. It writes through a temporary file so a
+// crash never leaves half a file.
 func (st *Store) Save(s Settings) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
-	w := viper.New()
-	w.Set(KeyService, s.Service)
-	w.Set(KeyReader, s.Reader)
-	w.Set(KeyLang, string(s.Lang))
-	w.Set(KeyKiosk, s.Kiosk)
-	w.Set(KeyIdle, s.IdleTimeout.String())
-	w.Set(KeyAdminPIN, s.AdminPINHash)
-	if err := os.MkdirAll(filepath.Dir(st.Path), 0o700); err != nil {
+	before, after := config.Values(&st.loaded), config.Values(&s)
+	file := maps.Clone(st.file)
+	if file == nil {
+		file = map[string]any{}
+	}
+	for k, v := range after {
+		if !reflect.DeepEqual(v, before[k]) {
+			file[k] = v
+		}
+	}
+	if err := config.WriteFile(st.Path, file); err != nil {
 		return fmt.Errorf("settings: %w", err)
 	}
-	tmp := st.Path + ".tmp.yaml"
-	if err := w.WriteConfigAs(tmp); err != nil {
-		return fmt.Errorf("settings: %w", err)
-	}
-	if err := os.Chmod(tmp, 0o600); err != nil {
-		return fmt.Errorf("settings: %w", err)
-	}
-	return os.Rename(tmp, st.Path)
+	st.file, st.loaded = file, s
+	return nil
 }
 
 // HashAdminPIN returns the stored form of an administrator PIN.

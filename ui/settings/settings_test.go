@@ -95,3 +95,53 @@ func TestAdminPIN(t *testing.T) {
 		t.Fatal("admin PIN without a hash")
 	}
 }
+
+// A one-off --kiosk or MYNADESK_SERVICE must not become permanent when the
+// settings screen saves: only what the screen changed is written, and what
+// the file held stays.
+func TestSaveWritesOnlyWhatChanged(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.yaml")
+	if err := os.WriteFile(path, []byte("reader: File Reader\nidle-timeout: 3m0s\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("MYNADESK_SERVICE", "https://env.example.jp")
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	settings.Flags(fs)
+	if err := fs.Parse([]string{"--kiosk"}); err != nil {
+		t.Fatal(err)
+	}
+	st, s, err := settings.Load(path, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Kiosk || s.Service != "https://env.example.jp" || s.Reader != "File Reader" {
+		t.Fatalf("loaded %+v", s)
+	}
+	s.Lang = assets.EN // the one change made in the settings screen
+	if err := st.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(path)
+	for _, bad := range []string{"kiosk", "env.example.jp"} {
+		if strings.Contains(string(raw), bad) {
+			t.Errorf("saved file holds the one-off %q:\n%s", bad, raw)
+		}
+	}
+	os.Unsetenv("MYNADESK_SERVICE")
+	_, got, err := settings.Load(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := settings.Settings{Reader: "File Reader", Lang: assets.EN, IdleTimeout: 3 * time.Minute}
+	if got != want {
+		t.Fatalf("next start without flag or environment: %+v, want %+v", got, want)
+	}
+	// A second change in the same run is saved as well, the first one kept.
+	s.Service = "https://screen.example.jp"
+	if err := st.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	if _, got, _ = settings.Load(path, nil); got.Service != "https://screen.example.jp" || got.Lang != assets.EN || got.Kiosk {
+		t.Fatalf("after the second save: %+v", got)
+	}
+}

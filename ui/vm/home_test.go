@@ -8,21 +8,20 @@ import (
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/card"
 	"github.com/mynadesk/mynadesk/card/sim"
-	"github.com/mynadesk/mynadesk/ui/internal/simsys"
 	"github.com/mynadesk/mynadesk/ui/internal/testenv"
 	"github.com/mynadesk/mynadesk/ui/vm"
 )
 
 type homeRig struct {
 	t       *testing.T
-	sys     *simsys.System
+	sys     *sim.System
 	home    *vm.Home
 	ch      chan vm.HomeState
 	removed chan struct{}
 }
 
 func newHomeRig(t *testing.T, readers ...string) *homeRig {
-	h := &homeRig{t: t, sys: simsys.New(readers...), ch: make(chan vm.HomeState, 1000), removed: make(chan struct{}, 10)}
+	h := &homeRig{t: t, sys: sim.NewSystem(readers...), ch: make(chan vm.HomeState, 1000), removed: make(chan struct{}, 10)}
 	h.home = vm.NewHome(func() (card.System, error) { return h.sys, nil }, "")
 	h.home.Retry = 10 * time.Millisecond
 	h.home.OnChange(func(s vm.HomeState) { h.ch <- s })

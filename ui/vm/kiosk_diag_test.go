@@ -9,7 +9,6 @@ import (
 
 	"github.com/mynadesk/mynadesk/card"
 	"github.com/mynadesk/mynadesk/card/sim"
-	"github.com/mynadesk/mynadesk/ui/internal/simsys"
 	"github.com/mynadesk/mynadesk/ui/internal/testenv"
 	"github.com/mynadesk/mynadesk/ui/vm"
 )
@@ -51,7 +50,7 @@ func TestKioskIdleAndRemoval(t *testing.T) {
 }
 
 func TestDiagReportHasNoPersonalData(t *testing.T) {
-	sys := simsys.New("R1")
+	sys := sim.NewSystem("R1")
 	c := hanakoCard(t, map[card.PIN]int{card.PINAuth: 2})
 	sys.Insert("R1", c, sim.Faults{})
 	d := &vm.Diag{Open: func() (card.System, error) { return sys, nil }, Version: "test"}
@@ -75,7 +74,7 @@ func TestDiagReportHasNoPersonalData(t *testing.T) {
 		t.Fatalf("QR: %d bytes, %v", len(png), err)
 	}
 	// No reader at all is a report too.
-	r = (&vm.Diag{Open: func() (card.System, error) { return simsys.New(), nil }}).Run(context.Background())
+	r = (&vm.Diag{Open: func() (card.System, error) { return sim.NewSystem(), nil }}).Run(context.Background())
 	if r.Code != "R01" || !strings.Contains(vm.Compact(r), "code=R01") {
 		t.Fatalf("no reader: %+v", r)
 	}

@@ -1,8 +1,8 @@
-// Package testenv finds or provisions what booking's tests need beyond Go:
-// a PostgreSQL server and headless Chromium. Under CI (CI set) a missing
-// one is installed and started with the repository's scripts
-// (scripts/postgres.sh, scripts/chromium.sh, as root), and a failure fails
-// the test; on a developer's machine the test is skipped instead.
+// Package testenv finds what booking's tests need beyond Go: a PostgreSQL
+// server and headless Chromium. It never installs anything (that is `make
+// deps`); under CI (CI set) it starts the installed PostgreSQL with
+// scripts/postgres.sh, and anything missing fails the test; on a
+// developer's machine the test is skipped instead.
 package testenv
 
 import (
@@ -88,37 +88,19 @@ func PostgresDSN(t testing.TB) string {
 	return pgDSN
 }
 
-var (
-	chOnce sync.Once
-	chErr  error
-)
-
 // Chromium returns the path of a Chromium binary: $CHROMIUM, chromium or
-// chromium-browser on PATH, or under CI the one scripts/chromium.sh
-// installs.
+// chromium-browser on PATH (`make deps` installs it).
 func Chromium(t testing.TB) string {
 	t.Helper()
 	if p := os.Getenv("CHROMIUM"); p != "" {
 		return p
 	}
-	find := func() string {
-		for _, n := range []string{"chromium", "chromium-browser"} {
-			if p, err := exec.LookPath(n); err == nil {
-				return p
-			}
-		}
-		return ""
-	}
-	if p := find(); p != "" {
-		return p
-	}
-	if ci() {
-		chOnce.Do(func() { _, chErr = script("chromium.sh") })
-		if p := find(); p != "" {
+	for _, n := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(n); err == nil {
 			return p
 		}
 	}
-	unavailable(t, "chromium not found (run scripts/chromium.sh): "+errString(chErr))
+	unavailable(t, "chromium not found (run make deps)")
 	return ""
 }
 

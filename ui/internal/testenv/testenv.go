@@ -25,8 +25,7 @@ import (
 	"github.com/mynadesk/mynadesk/card/sim"
 	"github.com/mynadesk/mynadesk/internal/testpki"
 	"github.com/mynadesk/mynadesk/jpki/jpkitest"
-	"github.com/mynadesk/mynadesk/ui/cardflow"
-	"github.com/mynadesk/mynadesk/ui/internal/simsys"
+	"github.com/mynadesk/mynadesk/resident"
 	"github.com/mynadesk/mynadesk/verify"
 )
 
@@ -55,7 +54,7 @@ func GetPKIs() (*PKIs, error) { return testpki.Shared() }
 // Env is one test environment.
 type Env struct {
 	PKIs   *PKIs
-	Sys    *simsys.System
+	Sys    *sim.System
 	Server *httptest.Server
 	// Page is a client for the page's side (create, confirm).
 	Page *client.Client
@@ -78,7 +77,7 @@ func New(dir string) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Env{PKIs: p, Sys: simsys.New(Reader), store: st}
+	e := &Env{PKIs: p, Sys: sim.NewSystem(Reader), store: st}
 	ts := httptest.NewServer(nil)
 	quiet := slog.New(slog.DiscardHandler)
 	v := &verifier.Verifier{Roots: p.Roots, Revocation: []verify.RevocationChecker{p.CRL}, Logger: quiet}
@@ -148,8 +147,8 @@ func Card(holder jpkitest.Holder, p *jpkitest.PKI, tries map[card.PIN]int) (*sim
 func (e *Env) Insert(c *sim.Card, f sim.Faults) { e.Sys.Insert(Reader, c, f) }
 
 // Source is the card side over the environment's readers.
-func (e *Env) Source() *cardflow.Source {
-	return &cardflow.Source{Open: func() (card.System, error) { return e.Sys, nil }, Logger: slog.New(slog.DiscardHandler)}
+func (e *Env) Source() *resident.SystemCard {
+	return &resident.SystemCard{Open: func() (card.System, error) { return e.Sys, nil }, Logger: slog.New(slog.DiscardHandler)}
 }
 
 // Session creates a session as the registration page does and returns its

@@ -3,10 +3,10 @@
 // with `openssl cms -verify` doing the same check), the time to load the
 // CRL and the peak memory of loading it.
 //
-//	go run ./verify/cmd/verifybench [-entries 1000000] [-duration 5s] [-cache DIR] [-openssl=false]
+//	go run ./verify/cmd/verifybench [--entries 1000000] [--duration 5s] [--cache DIR] [--openssl=false]
 //
 // Generating a million-entry CRL takes a few seconds, so the test PKI and
-// the CRL are cached under -cache (default: a directory in os.TempDir()).
+// the CRL are cached under --cache (default: a directory in os.TempDir()).
 // Peak memory is measured in a child process that only loads the CRL, so
 // the generation does not count.
 package main
@@ -15,7 +15,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/pem"
-	"flag"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,7 +30,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/mynadesk/mynadesk/cms"
+	"github.com/mynadesk/mynadesk/internal/config"
 	"github.com/mynadesk/mynadesk/jpki"
 	"github.com/mynadesk/mynadesk/jpki/jpkitest"
 	"github.com/mynadesk/mynadesk/verify"
@@ -53,14 +56,18 @@ type loadReport struct {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("verifybench", flag.ContinueOnError)
+	fs := config.NewFlagSet("verifybench")
 	fs.SetOutput(stderr)
 	entries := fs.Int("entries", 1_000_000, "revoked entries in the CRL")
 	duration := fs.Duration("duration", 5*time.Second, "how long to run each throughput measurement")
 	cache := fs.String("cache", filepath.Join(os.TempDir(), "mynadesk-verifybench"), "directory caching the test PKI and CRL")
 	withOpenSSL := fs.Bool("openssl", true, "compare with openssl cms -verify")
 	childLoad := fs.String("child-load", "", "internal: load this CRL and report memory as JSON")
-	if err := fs.Parse(args); err != nil {
+	if err := config.Parse(fs, args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(stderr, "verifybench:", err)
 		return 2
 	}
 	if *childLoad != "" {
@@ -111,7 +118,7 @@ func bench(entries int, duration time.Duration, cache string, withOpenSSL bool, 
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(exe, "-child-load", crlPath, "-cache", cache)
+	cmd := exec.Command(exe, "--child-load", crlPath, "--cache", cache)
 	cmd.Stderr = os.Stderr
 	b, err := cmd.Output()
 	if err != nil {

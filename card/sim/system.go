@@ -1,8 +1,9 @@
-// Package simsys is a card.System over in-process virtual cards, for the
-// desktop app's tests, screenshots and benchmarks: readers can be plugged
-// in, cards inserted and taken away while an operation runs, and the PC/SC
-// service can be made to look stopped.
-package simsys
+package sim
+
+// This file is the in-process PC/SC service: the tests, screenshots and
+// benchmarks of the app and of mynactl run on it with no pcscd. Readers can
+// be plugged in, cards inserted and taken away while an operation runs, and
+// the service can be made to look stopped.
 
 import (
 	"context"
@@ -10,31 +11,31 @@ import (
 	"sync"
 
 	"github.com/mynadesk/mynadesk/card"
-	"github.com/mynadesk/mynadesk/card/sim"
 )
 
-// System implements card.System. The zero value is not usable: use New.
+// System is a card.System over in-process virtual cards, with no pcscd.
+// The zero value is not usable: use NewSystem.
 type System struct {
 	mu      sync.Mutex
-	readers []*slot
+	readers []*sysSlot
 	down    bool          // the service looks stopped
 	changed chan struct{} // closed and replaced on every change
 }
 
-type slot struct {
+type sysSlot struct {
 	name   string
-	card   *sim.Card
-	faults sim.Faults
-	conns  []*sim.Conn
+	card   *Card
+	faults Faults
+	conns  []*Conn
 }
 
 var _ card.System = (*System)(nil)
 
-// New returns a service with the named readers, all empty.
-func New(readers ...string) *System {
+// NewSystem returns a service with the named readers, all empty.
+func NewSystem(readers ...string) *System {
 	s := &System{changed: make(chan struct{})}
 	for _, r := range readers {
-		s.readers = append(s.readers, &slot{name: r})
+		s.readers = append(s.readers, &sysSlot{name: r})
 	}
 	return s
 }
@@ -44,7 +45,7 @@ func (s *System) notifyLocked() {
 	s.changed = make(chan struct{})
 }
 
-func (s *System) slotLocked(reader string) *slot {
+func (s *System) slotLocked(reader string) *sysSlot {
 	for _, r := range s.readers {
 		if r.name == reader {
 			return r
@@ -57,7 +58,7 @@ func (s *System) slotLocked(reader string) *slot {
 func (s *System) Plug(reader string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.readers = append(s.readers, &slot{name: reader})
+	s.readers = append(s.readers, &sysSlot{name: reader})
 	s.notifyLocked()
 }
 
@@ -75,12 +76,12 @@ func (s *System) Unplug(reader string) {
 }
 
 // Insert puts c into reader; connections to it misbehave as f says.
-func (s *System) Insert(reader string, c *sim.Card, f sim.Faults) {
+func (s *System) Insert(reader string, c *Card, f Faults) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := s.slotLocked(reader)
 	if r == nil {
-		r = &slot{name: reader}
+		r = &sysSlot{name: reader}
 		s.readers = append(s.readers, r)
 	}
 	r.removeLocked()
@@ -99,7 +100,7 @@ func (s *System) Remove(reader string) {
 	s.notifyLocked()
 }
 
-func (r *slot) removeLocked() {
+func (r *sysSlot) removeLocked() {
 	for _, c := range r.conns {
 		c.Remove()
 	}
@@ -115,7 +116,7 @@ func (s *System) SetDown(down bool) {
 }
 
 // ErrDown is inside the ReaderError of a stopped service.
-var ErrDown = errors.New("simsys: service stopped")
+var ErrDown = errors.New("sim: service stopped")
 
 func (s *System) downErr(op string) error {
 	return &card.ReaderError{Fault: card.FaultNoService, Op: op, Err: ErrDown}
@@ -184,7 +185,7 @@ func (s *System) Connect(ctx context.Context, reader string) (card.Conn, error) 
 	if r.card == nil {
 		return nil, &card.ReaderError{Fault: card.FaultNoCard, Reader: reader, Op: "connect"}
 	}
-	c := sim.NewConn(r.card, sim.WithFaults(r.faults), sim.WithReader(reader))
+	c := NewConn(r.card, WithFaults(r.faults), WithReader(reader))
 	r.conns = append(r.conns, c)
 	return c, nil
 }

@@ -1,4 +1,4 @@
-package cardflow_test
+package vm_test
 
 import (
 	"context"
@@ -11,8 +11,8 @@ import (
 	"github.com/mynadesk/mynadesk/card"
 	"github.com/mynadesk/mynadesk/card/pcsc"
 	"github.com/mynadesk/mynadesk/card/sim"
-	"github.com/mynadesk/mynadesk/internal/pcsctest"
-	"github.com/mynadesk/mynadesk/ui/cardflow"
+	"github.com/mynadesk/mynadesk/internal/vpcdtest"
+	"github.com/mynadesk/mynadesk/resident"
 	"github.com/mynadesk/mynadesk/ui/internal/testenv"
 	"github.com/mynadesk/mynadesk/ui/vm"
 )
@@ -25,7 +25,7 @@ func open() (card.System, error) { return pcsc.Open() }
 // virtual card served on slot 1.
 func flowOverPCSC(t testing.TB, f sim.Faults) (*testenv.Env, *vm.Flow, chan vm.FlowState, booking.Ref) {
 	t.Helper()
-	pcsctest.Lock(t)
+	vpcdtest.Lock(t)
 	env, err := testenv.New(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -35,9 +35,9 @@ func flowOverPCSC(t testing.TB, f sim.Faults) (*testenv.Env, *vm.Flow, chan vm.F
 	if err != nil {
 		t.Fatal(err)
 	}
-	pcsctest.Insert(t, slot, c, sim.ServeOptions{Faults: f, Logger: slog.New(slog.DiscardHandler)})
-	src := &cardflow.Source{Open: open, CloseSystem: true, Logger: slog.New(slog.DiscardHandler)}
-	src.SetReader(pcsctest.Readers[slot])
+	vpcdtest.Insert(t, slot, sim.Server(c, sim.ServeOptions{Faults: f, Logger: slog.New(slog.DiscardHandler)}))
+	src := &resident.SystemCard{Open: open, CloseSystem: true, Logger: slog.New(slog.DiscardHandler)}
+	src.SetReader(vpcdtest.Readers[slot])
 	flow := vm.NewFlow(vm.FlowDeps{Card: src, NewClient: env.NewClient, Poll: 5 * time.Millisecond})
 	ch := make(chan vm.FlowState, 1000)
 	flow.OnChange(func(s vm.FlowState) { ch <- s })
@@ -104,12 +104,12 @@ func TestCardGoneOverPCSC(t *testing.T) {
 }
 
 func TestHomeOverPCSC(t *testing.T) {
-	pcsctest.Lock(t)
+	vpcdtest.Lock(t)
 	p, err := testenv.GetPKIs()
 	if err != nil {
 		t.Fatal(err)
 	}
-	home := vm.NewHome(open, pcsctest.Readers[slot])
+	home := vm.NewHome(open, vpcdtest.Readers[slot])
 	ch := make(chan vm.HomeState, 1000)
 	home.OnChange(func(s vm.HomeState) { ch <- s })
 	ctx, cancel := context.WithCancel(context.Background())
@@ -134,7 +134,7 @@ func TestHomeOverPCSC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	remove := pcsctest.Insert(t, slot, c, sim.ServeOptions{Logger: slog.New(slog.DiscardHandler)})
+	remove := vpcdtest.Insert(t, slot, sim.Server(c, sim.ServeOptions{Logger: slog.New(slog.DiscardHandler)}))
 	s := waitHome(vm.SitCard)
 	if s.Status.Kind != card.KindMyNumberCard || len(s.Status.PINs) != 3 || s.Status.PINs[1].TriesLeft != 2 {
 		t.Fatalf("status over pcscd: %+v", s.Status)
@@ -147,14 +147,14 @@ func TestHomeOverPCSC(t *testing.T) {
 // PC/SC stack: Enter on the signing password to the service's verdict, the
 // virtual card answering each APDU after 20 ms and signing in 500 ms more.
 func BenchmarkPINToVerdictPCSC(b *testing.B) {
-	pcsctest.Lock(b)
+	vpcdtest.Lock(b)
 	env, err := testenv.New(b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer env.Close()
-	src := &cardflow.Source{Open: open, CloseSystem: true, Logger: slog.New(slog.DiscardHandler)}
-	src.SetReader(pcsctest.Readers[slot])
+	src := &resident.SystemCard{Open: open, CloseSystem: true, Logger: slog.New(slog.DiscardHandler)}
+	src.SetReader(vpcdtest.Readers[slot])
 	flow := vm.NewFlow(vm.FlowDeps{Card: src, NewClient: env.NewClient, Poll: 2 * time.Millisecond})
 	ch := make(chan vm.FlowState, 1000)
 	flow.OnChange(func(s vm.FlowState) { ch <- s })
@@ -166,7 +166,7 @@ func BenchmarkPINToVerdictPCSC(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		remove := pcsctest.Insert(b, slot, c, sim.ServeOptions{Faults: sim.Faults{APDULatency: 20 * time.Millisecond, SignLatency: 500 * time.Millisecond}, Logger: slog.New(slog.DiscardHandler)})
+		remove := vpcdtest.Insert(b, slot, sim.Server(c, sim.ServeOptions{Faults: sim.Faults{APDULatency: 20 * time.Millisecond, SignLatency: 500 * time.Millisecond}, Logger: slog.New(slog.DiscardHandler)}))
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		ref, tok, err := env.Session(ctx, booking.ModeTwoStep)
 		if err != nil {
