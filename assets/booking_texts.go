@@ -11,6 +11,8 @@ const (
 	CodeServiceDown    Code = "S08" // the booking service could not be reached
 	CodeSessionRefused Code = "S09" // the service refused a step (already done, out of order)
 	CodeSessionBusy    Code = "S10" // the service cannot start a session now (busy, rate limit)
+	CodeSessionClaimed Code = "S11" // another mynadesk opened the session first
+	CodeUpdateApp      Code = "S12" // the service speaks a newer protocol: update mynadesk
 )
 
 // BookingPage holds the texts of bookingd's account registration page,
@@ -28,7 +30,8 @@ var BookingPage = struct {
 	CardSameApp, CardSignedInfo, SignLead, SignPINNote, CompleteLead Text
 	CompleteHelp, Complete, DoneTitle, DoneText, Top, OnePIN         Text
 	CounterUnsupported, NeedLoginID, NeedPassword, NeedReflect       Text
-	NeedNotice                                                       Text
+	NeedNotice, OnePINNotOffered, Forbidden, BadText                 Text
+	ClaimPending, ClaimActive, ClaimMatch, ClaimMismatch             Text
 	SexNames                                                         map[string]Text
 }{
 	SiteName:           Text{"施設予約システム", "Facility booking system"},
@@ -88,6 +91,13 @@ var BookingPage = struct {
 	NeedPassword:       Text{"パスワードは6文字以上で入力してください。", "Enter a password of 6 characters or more."},
 	NeedReflect:        Text{"マイナンバーカードの情報が反映されていません。②の「情報を反映する」を押してください。", "The card's details are not filled in. Press 「情報を反映する」 in step ②."},
 	NeedNotice:         Text{"注意事項の確認項目にチェックを入れてください。", "Tick the box to confirm you have read the notes."},
+	OnePINNotOffered:   Text{"この施設予約システムでは、署名用パスワードだけで確認する方法はご利用いただけません。数字4桁のパスワードと署名用パスワードで確認してください。", "This booking system does not offer the check with the signing password only. Check with the 4-digit PIN and the signing password."},
+	Forbidden:          Text{"この画面からは手続きを続けられません。お手数ですが、「アカウント登録」から画面を開き直してください。", "The procedure cannot continue from this page. Please open 「アカウント登録」 again."},
+	BadText:            Text{"入力された内容に使えない文字が含まれています。入力し直してください。", "What was entered contains characters that cannot be used. Please enter it again."},
+	ClaimPending:       Text{"mynadeskで手続きが始まりました。mynadeskの画面に表示されている確認番号が、下の番号と同じか確かめてください。", "mynadesk has opened the session. Check that mynadesk shows the same confirmation number as below."},
+	ClaimActive:        Text{"この確認番号のmynadeskで手続き中です。", "mynadesk with this confirmation number is handling the session."},
+	ClaimMatch:         Text{"確認番号が一致しています", "The numbers match"},
+	ClaimMismatch:      Text{"確認番号が一致しません", "The numbers do not match"},
 	SexNames: map[string]Text{
 		"1": {"男", "Male"}, "2": {"女", "Female"}, "9": {"適用不能", "Not applicable"}, "0": {"不明", "Unknown"},
 	},
@@ -123,6 +133,14 @@ func init() {
 			Title:    Text{"予約サイトが手続きを受け付けませんでした", "The booking site refused the step"},
 			Message:  Text{"この手続きはすでに完了しているか、順番が異なります。予約サイトの画面の案内に従ってください。", "This step is already done or out of order. Follow the booking page."},
 			Remedies: []Text{{"最初からやり直す場合は、予約サイトの「アカウント登録」からお手続きください。", "To start again, begin from 「アカウント登録」 on the booking site."}}},
+		Entry{Code: CodeSessionClaimed,
+			Title:    Text{"このセッションコードは、別のパソコンのmynadeskで使われています", "This session code is in use by mynadesk on another computer"},
+			Message:  Text{"このセッションは、先に開いた別のmynadeskだけが使えます。ご自身で開いていない場合は、予約サイトの画面で【確認番号が一致しません】を押すと、新しいセッションコードが表示されます。", "Only the mynadesk that opened this session first can use it. If that was not you, press 【確認番号が一致しません】 on the booking page to get a new session code."},
+			Remedies: []Text{{"新しいセッションコードで、もう一度お手続きください。", "Try again with the new session code."}}},
+		Entry{Code: CodeUpdateApp,
+			Title:    Text{"mynadeskを更新してください", "Please update mynadesk"},
+			Message:  Text{"この予約サイトには新しいバージョンのmynadeskが必要です。", "This booking site needs a newer version of mynadesk."},
+			Remedies: []Text{{"mynadeskを最新版に更新してから、もう一度お試しください。", "Update mynadesk to the latest version and try again."}}},
 		Entry{Code: CodeSessionBusy,
 			Title:    Text{"ただいま混み合っています。時間をおいて、再度お試しください。", "The service is busy. Please try again later."},
 			Message:  Text{"マイナンバーカードによる確認を開始できませんでした。しばらくしてから、もう一度「マイナンバーカード」を選択してください。", "The My Number Card check could not be started. Choose 「マイナンバーカード」 again in a while."},

@@ -20,6 +20,7 @@ var UI = struct {
 	TriesBefore, LastTryTitle, LastTryConfirm, LastTryYes, LastTryNo, ContentTitle, ContentLead Text
 	Connecting, Preparing, HoldCard, HoldCardNote, Uploading, Sending, Waiting                  Text
 	WaitingLead, ReadSuccess, SignSuccess, VerdictValid, VerdictValidNext, Done                 Text
+	Confirmation, ConfirmWaiting, ConfirmLead                                                   Text
 	NextResident, Retry, TryAgain, ErrorCode, Remedies, Report, ReportTitle                     Text
 	KeyboardHint                                                                                Text
 
@@ -95,6 +96,9 @@ var UI = struct {
 	Sending:          Text{"署名を送信しています…", "Sending the signature…"},
 	Waiting:          Text{"予約サイトの画面で続けてください", "Continue on the booking page"},
 	WaitingLead:      Text{"予約サイトの画面で【情報を反映する】を押し、内容を確かめて【確認】、【マイナンバーカードの確認へ】を押してください。署名の準備ができると、この画面が自動で進みます。", "On the booking page press 【情報を反映する】, check the details, then 【確認】 and 【マイナンバーカードの確認へ】. This screen moves on by itself."},
+	Confirmation:     Text{"確認番号", "Confirmation number"},
+	ConfirmWaiting:   Text{"予約サイトの画面で確認番号を確かめてください", "Check the confirmation number on the booking page"},
+	ConfirmLead:      Text{"予約サイトの画面に同じ確認番号が表示されていたら、画面の【確認番号が一致しています】を押してください。違う番号のときは【確認番号が一致しません】を押してください。", "If the booking page shows the same number, press 【確認番号が一致しています】 there; if not, press 【確認番号が一致しません】."},
 	ReadSuccess:      Text{"マイナンバーカードの読み込みに成功しました。", "The My Number Card was read successfully."},
 	SignSuccess:      Text{"電子署名処理に成功しました。", "The electronic signature was made successfully."},
 	VerdictValid:     Text{"本人確認が完了しました", "Your identity has been confirmed"},

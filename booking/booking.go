@@ -16,8 +16,27 @@ import (
 )
 
 // Version is the protocol version this package speaks; it is in every
-// path (/api/v1/...) and in every SessionInfo.
-const Version = 1
+// path (/api/v2/...) and in every SessionInfo. Version 2 binds a session
+// to the mynadesk that claimed it (PROTOCOL.md, "Claim"); a version 1
+// client is told to update.
+const Version = 2
+
+// ClaimState is whether, and how, a mynadesk holds a session.
+type ClaimState string
+
+// Claim states.
+const (
+	ClaimNone ClaimState = "" // no mynadesk has opened the session
+	// ClaimPending: claimed with the typed code; the page shows the
+	// confirmation number and waits for the resident to say it matches.
+	ClaimPending ClaimState = "pending"
+	// ClaimConfirmed: claimed through the link or QR (its one-time secret)
+	// or confirmed on the page; the claimant may go on.
+	ClaimConfirmed ClaimState = "confirmed"
+	// ClaimReleased: the page released a wrong claim; the session is over
+	// and the page shows a new code.
+	ClaimReleased ClaimState = "released"
+)
 
 // DefaultTTL is how long a session lives after it is created.
 const DefaultTTL = 10 * time.Minute
@@ -103,6 +122,15 @@ type Session struct {
 	// Result of the last signature check; Attempts counts the checks.
 	Result   *Result
 	Attempts int
+	// LinkSecret is the one-time secret of the link and QR code: the page
+	// gets it in clear from Create, the store keeps its hash (LinkHash).
+	LinkSecret string
+	LinkHash   string
+	// Claim: the SHA-256 of the claimant's token, the confirmation number
+	// both screens show, and the claim's state.
+	ClaimHash   []byte
+	ClaimNumber string
+	Claim       ClaimState
 }
 
 // Expired reports whether s is past its expiry at now.
@@ -110,7 +138,9 @@ func (s *Session) Expired(now time.Time) bool { return !now.Before(s.ExpiresAt) 
 
 // Store keeps sessions. Updates are conditional on the state the caller
 // read, so each step is accepted once even with several service instances
-// behind one address; a lost race is ErrConflict.
+// behind one address; a lost race is ErrConflict. Counters (signature
+// attempts, guessed codes) are changed by single atomic statements, so they
+// hold across instances too.
 type Store interface {
 	// Create stores a new session; a code already in use is ErrConflict.
 	Create(ctx context.Context, s *Session) error
@@ -118,12 +148,36 @@ type Store interface {
 	Get(ctx context.Context, code Code) (*Session, error)
 	// Update replaces the mutable fields of s (State, LoginID,
 	// RegisteredAt, Attributes, SignatureHash, Result) if the stored state
-	// is still from; otherwise ErrConflict.
-	// Attempts is updated too.
+	// is still from; otherwise ErrConflict. Attempts is not written: it
+	// changes only through ReserveAttempt and ReleaseAttempt.
 	Update(ctx context.Context, s *Session, from State) error
+	// UpdateClaim writes ClaimHash, ClaimNumber and Claim of s if the
+	// stored claim state is still from; otherwise ErrConflict.
+	UpdateClaim(ctx context.Context, s *Session, from ClaimState) error
+	// ReserveAttempt takes one of the session's max signature checks in
+	// one atomic step; ErrConflict when none is left or the session is not
+	// confirmed.
+	ReserveAttempt(ctx context.Context, code Code, max int) error
+	// ReleaseAttempt gives back an attempt reserved for an upload that was
+	// refused without a check (not a CMS, untrusted CA, other content).
+	ReleaseAttempt(ctx context.Context, code Code) error
+	// EraseAttributes removes the session's attributes so that they cannot
+	// be read back from the store's files afterwards (for SQLite:
+	// secure_delete and a WAL checkpoint). The registration calls it once
+	// it has taken them.
+	EraseAttributes(ctx context.Context, code Code) error
+	// EraseExpired does the same for every session expired before t (and
+	// clears their login IDs) and returns how many it changed.
+	EraseExpired(ctx context.Context, t time.Time) (int, error)
 	// DeleteExpired removes sessions that expired before t and returns how
 	// many.
 	DeleteExpired(ctx context.Context, t time.Time) (int, error)
+	// CountMiss adds one to the counter of scope in the window starting at
+	// window and returns the new count, atomically across instances: the
+	// guess budget of unknown session codes.
+	CountMiss(ctx context.Context, scope string, window time.Time) (int, error)
+	// DeleteMisses removes counters of windows that started before t.
+	DeleteMisses(ctx context.Context, t time.Time) error
 	// Close releases the store.
 	Close() error
 }
@@ -148,9 +202,11 @@ type Verdict struct {
 
 // Verifier checks a CMS against the content and the expected attributes.
 // It returns an error wrapping ErrBadSignature when the upload is not a
-// well-formed CMS, or ErrContentMismatch when it signs other content (a
-// replay from another session or service); those are the uploader's faults
-// and do not consume the step. Every other failure to check is a Verdict
+// well-formed CMS, ErrUntrustedSigner when its certificate is not from a
+// trusted JPKI CA, or ErrContentMismatch when it does not sign this
+// session's content (a replay from another session or service); those are
+// the uploader's faults and use none of the session's attempts: anyone can
+// make them without a card. Every other failure to check is a Verdict
 // with OutcomeOther.
 type Verifier interface {
 	Verify(ctx context.Context, req VerifyRequest) (Verdict, error)
@@ -170,6 +226,10 @@ const (
 	ECNotReady        ErrorCode = "not_ready"        // waiting for the page to confirm
 	ECBadSignature    ErrorCode = "bad_signature"    // not a well-formed CMS
 	ECContentMismatch ErrorCode = "content_mismatch" // signs content of another session
+	ECUntrustedSigner ErrorCode = "untrusted_signer" // the signer's certificate is not from a trusted JPKI CA
+	ECNotClaimant     ErrorCode = "not_claimant"     // the request does not prove the session's claim
+	ECClaimed         ErrorCode = "claimed"          // another mynadesk claimed the session first
+	ECUpgrade         ErrorCode = "upgrade_required" // a client of an older protocol version
 	ECModeNotAllowed  ErrorCode = "mode_not_allowed" // one-PIN not allowed here
 	ECTooLarge        ErrorCode = "too_large"        // body over the limit
 	ECMediaType       ErrorCode = "media_type"       // wrong Content-Type
@@ -226,5 +286,8 @@ var (
 	ErrExpired         = &Error{Code: ECExpired}
 	ErrBadSignature    = &Error{Code: ECBadSignature}
 	ErrContentMismatch = &Error{Code: ECContentMismatch}
+	ErrUntrustedSigner = &Error{Code: ECUntrustedSigner}
+	ErrNotClaimant     = &Error{Code: ECNotClaimant}
+	ErrClaimed         = &Error{Code: ECClaimed}
 	ErrInvalidCode     = errors.New("booking: invalid session code")
 )

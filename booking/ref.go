@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -14,19 +15,46 @@ const SessionPath = "/s/"
 // LinkScheme is the URL scheme mynadesk registers for 【アプリを起動する】.
 const LinkScheme = "mynadesk"
 
-// Ref is where a session lives: the service's base URL and the code.
+// Ref is where a session lives: the service's base URL and the code, and
+// from a link or QR code the one-time secret that claims the session
+// without the resident comparing numbers.
 type Ref struct {
 	Service string // base URL, e.g. https://booking.example.jp (no trailing slash)
 	Code    Code
+	Secret  string // the link's secret; "" for a typed code
 }
 
-// URL is the session's https URL, as in the page's QR code.
-func (r Ref) URL() string { return r.Service + SessionPath + r.Code.Display() }
+// URL is the session's https URL, as in the page's QR code. The secret is
+// in the fragment, which a browser never sends to a server (nor to a
+// proxy's log).
+func (r Ref) URL() string {
+	u := r.Service + SessionPath + r.Code.Display()
+	if r.Secret != "" {
+		u += "#k=" + url.QueryEscape(r.Secret)
+	}
+	return u
+}
 
 // Link is the mynadesk:// link of the page's 【アプリを起動する】.
 func (r Ref) Link() string {
-	q := url.Values{"service": {r.Service}, "code": {r.Code.Display()}, "v": {"1"}}
+	q := url.Values{"service": {r.Service}, "code": {r.Code.Display()}, "v": {strconv.Itoa(Version)}}
+	if r.Secret != "" {
+		q.Set("k", r.Secret)
+	}
 	return LinkScheme + "://session?" + q.Encode()
+}
+
+// validSecret reports whether s can be a link secret (base64url).
+func validSecret(s string) bool {
+	if len(s) < 16 || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // RefError says what was given and what is expected instead.
@@ -83,8 +111,12 @@ func ParseRef(input, defaultService string) (Ref, error) {
 			return Ref{}, &RefError{Input: input, Reason: "unknown mynadesk:// link"}
 		}
 		q := u.Query()
-		if v := q.Get("v"); v != "" && v != "1" {
+		if v := q.Get("v"); v != "" && v != strconv.Itoa(Version) {
 			return Ref{}, &RefError{Input: input, Reason: "link of an unsupported protocol version " + v}
+		}
+		secret := q.Get("k")
+		if secret != "" && !validSecret(secret) {
+			return Ref{}, &RefError{Input: input, Reason: "the link's secret is malformed"}
 		}
 		code, err := ParseCode(q.Get("code"))
 		if err != nil {
@@ -94,7 +126,7 @@ func ParseRef(input, defaultService string) (Ref, error) {
 		if err != nil {
 			return Ref{}, &RefError{Input: input, Reason: "the link's service URL is invalid", Err: err}
 		}
-		return Ref{Service: svc, Code: code}, nil
+		return Ref{Service: svc, Code: code, Secret: secret}, nil
 	case "https", "http":
 		i := strings.LastIndex(u.Path, SessionPath)
 		if i < 0 {
@@ -104,13 +136,20 @@ func ParseRef(input, defaultService string) (Ref, error) {
 		if err != nil {
 			return Ref{}, &RefError{Input: input, Reason: "the URL's session code is invalid", Err: err}
 		}
+		var secret string
+		if u.Fragment != "" {
+			f, _ := url.ParseQuery(u.Fragment)
+			if secret = f.Get("k"); secret != "" && !validSecret(secret) {
+				return Ref{}, &RefError{Input: input, Reason: "the URL's secret is malformed"}
+			}
+		}
 		base := *u
-		base.Path, base.RawQuery, base.Fragment, base.RawPath = u.Path[:i], "", "", ""
+		base.Path, base.RawQuery, base.Fragment, base.RawPath, base.RawFragment = u.Path[:i], "", "", "", ""
 		svc, err := ServiceURL(base.String())
 		if err != nil {
 			return Ref{}, &RefError{Input: input, Reason: "the service URL is invalid", Err: err}
 		}
-		return Ref{Service: svc, Code: code}, nil
+		return Ref{Service: svc, Code: code, Secret: secret}, nil
 	}
 	return Ref{}, &RefError{Input: input, Reason: "unsupported scheme " + u.Scheme}
 }

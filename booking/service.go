@@ -3,15 +3,38 @@ package booking
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/big"
 	"time"
 )
+
+// logKey keys LogTag. It is drawn per process: a tag correlates the lines
+// of one session in one instance's log, and a log alone cannot be used to
+// search the 29^7 codes for the one behind a tag.
+var logKey = func() []byte {
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		panic(err)
+	}
+	return k
+}()
+
+// LogTag is what logs say instead of a session code: 8 hex digits of an
+// HMAC of the code under a per-process key. A live code never appears in a
+// log, since whoever reads the log must not be able to use the session.
+func LogTag(c Code) string {
+	m := hmac.New(sha256.New, logKey)
+	m.Write([]byte(c))
+	return hex.EncodeToString(m.Sum(nil)[:4])
+}
 
 // MaxSignatureAttempts bounds the signatures a session takes: a failed
 // check (Code 21/23, mismatch, other) may be retried with another card, as
@@ -118,10 +141,14 @@ func (s *Service) Create(ctx context.Context, mode Mode) (*Session, error) {
 		if err != nil {
 			return nil, &Error{Code: ECInternal, Message: "could not create a session", Err: err}
 		}
+		link, err := randomToken(16)
+		if err != nil {
+			return nil, &Error{Code: ECInternal, Message: "could not create a session", Err: err}
+		}
 		sess := &Session{Code: code, Nonce: nonce, PageToken: PageTokenHash(tok), Service: s.cfg.ServiceID,
-			Mode: mode, State: StateCreated, CreatedAt: now, ExpiresAt: now.Add(s.cfg.TTL)}
+			Mode: mode, State: StateCreated, CreatedAt: now, ExpiresAt: now.Add(s.cfg.TTL), LinkHash: PageTokenHash(link)}
 		err = s.cfg.Store.Create(ctx, sess)
-		sess.PageToken = tok // the page gets the token itself
+		sess.PageToken, sess.LinkSecret = tok, link // the page gets the secrets themselves
 		if errors.Is(err, ErrConflict) {
 			continue // code collision: draw another
 		}
@@ -161,7 +188,146 @@ func (s *Service) live(ctx context.Context, code Code) (*Session, error) {
 	if sess.Expired(s.cfg.Now()) {
 		return nil, Errorf(ECExpired, "the session has expired")
 	}
+	if sess.Claim == ClaimReleased {
+		return nil, Errorf(ECExpired, "the session was released by the page; it shows a new code")
+	}
 	return sess, nil
+}
+
+// MinClaimToken is the shortest claim token accepted (base64url of 24
+// random bytes); mynadesk sends 32.
+const MinClaimToken = 32
+
+// ClaimHash is what the store keeps of a claim token.
+func ClaimHash(token string) []byte {
+	sum := sha256.Sum256([]byte("mynadesk-claim\x00" + token))
+	return sum[:]
+}
+
+func claimNumber() (string, error) {
+	n, err := rand.Int(rand.Reader, big.NewInt(10000))
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%04d", n.Int64()), nil
+}
+
+// Claim is the first call of a mynadesk on a session: it binds the session
+// to token, a secret the mynadesk drew and proves on every later call. With
+// the link's one-time secret (the link and the QR code carry it) the claim
+// is confirmed at once; with the typed code alone it is pending until the
+// resident confirms on the page that both show the same confirmation
+// number. Repeating a claim with the same token (a retry) returns the same
+// answer; any other token is ECClaimed.
+func (s *Service) Claim(ctx context.Context, code Code, token, linkSecret string) (*Session, error) {
+	if len(token) < MinClaimToken || len(token) > 128 {
+		return nil, Errorf(ECInvalid, "the claim token must be %d to 128 characters", MinClaimToken)
+	}
+	sess, err := s.live(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	h := ClaimHash(token)
+	if sess.ClaimHash != nil {
+		if subtle.ConstantTimeCompare(sess.ClaimHash, h) == 1 {
+			return sess, nil
+		}
+		return nil, Errorf(ECClaimed, "another mynadesk opened this session first")
+	}
+	state := ClaimPending
+	if linkSecret != "" {
+		if subtle.ConstantTimeCompare([]byte(PageTokenHash(linkSecret)), []byte(sess.LinkHash)) != 1 {
+			return nil, Errorf(ECNotClaimant, "the link's secret does not match this session")
+		}
+		state = ClaimConfirmed
+	}
+	num, err := claimNumber()
+	if err != nil {
+		return nil, &Error{Code: ECInternal, Message: "could not claim the session", Err: err}
+	}
+	sess.ClaimHash, sess.ClaimNumber, sess.Claim = h, num, state
+	if err := s.cfg.Store.UpdateClaim(ctx, sess, ClaimNone); err != nil {
+		if errors.Is(err, ErrConflict) {
+			return s.Claim(ctx, code, token, linkSecret) // lost a race: answer as a retry or as claimed
+		}
+		return nil, wrapStore(err)
+	}
+	s.log.Info("booking: session claimed", "session", LogTag(code), "claim", string(state))
+	return sess, nil
+}
+
+// claimant returns the live session if token proves its claim.
+func (s *Service) claimant(ctx context.Context, code Code, token string) (*Session, error) {
+	sess, err := s.live(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if token == "" || sess.ClaimHash == nil || subtle.ConstantTimeCompare(sess.ClaimHash, ClaimHash(token)) != 1 {
+		return nil, Errorf(ECNotClaimant, "this session belongs to the mynadesk that opened it")
+	}
+	return sess, nil
+}
+
+// confirmedClaimant is claimant for the steps: the claim must also be
+// confirmed.
+func (s *Service) confirmedClaimant(ctx context.Context, code Code, token string) (*Session, error) {
+	sess, err := s.claimant(ctx, code, token)
+	if err != nil {
+		return nil, err
+	}
+	if sess.Claim != ClaimConfirmed {
+		return nil, Errorf(ECNotReady, "waiting for the resident to confirm the number on the registration page")
+	}
+	return sess, nil
+}
+
+// ConfirmClaim is the page's 「番号が一致しています」: the resident saw the
+// same confirmation number in their mynadesk.
+func (s *Service) ConfirmClaim(ctx context.Context, code Code, pageToken string) (*Session, error) {
+	sess, err := s.PageView(ctx, code, pageToken)
+	if err != nil {
+		return nil, err
+	}
+	switch sess.Claim {
+	case ClaimConfirmed:
+		return sess, nil
+	case ClaimPending:
+	default:
+		return nil, Errorf(ECOutOfOrder, "no mynadesk has opened the session")
+	}
+	if sess.Expired(s.cfg.Now()) {
+		return nil, Errorf(ECExpired, "the session has expired")
+	}
+	sess.Claim = ClaimConfirmed
+	if err := s.cfg.Store.UpdateClaim(ctx, sess, ClaimPending); err != nil {
+		return nil, wrapStore(err)
+	}
+	return sess, nil
+}
+
+// Release is the page's 「番号が一致しません」: the session is ended (its
+// attributes erased) and a new one of the same mode is returned, with a new
+// code for the page to show.
+func (s *Service) Release(ctx context.Context, code Code, pageToken string) (*Session, error) {
+	sess, err := s.PageView(ctx, code, pageToken)
+	if err != nil {
+		return nil, err
+	}
+	if sess.State == StateDone {
+		return nil, Errorf(ECStepDone, "the session is finished")
+	}
+	if sess.Claim != ClaimReleased {
+		from := sess.Claim
+		sess.Claim = ClaimReleased
+		if err := s.cfg.Store.UpdateClaim(ctx, sess, from); err != nil {
+			return nil, wrapStore(err)
+		}
+		if err := s.cfg.Store.EraseAttributes(ctx, code); err != nil {
+			return nil, wrapStore(err)
+		}
+	}
+	s.log.Info("booking: claim released by the page", "session", LogTag(code))
+	return s.Create(ctx, sess.Mode)
 }
 
 // PageView returns the session to the page holding token. Expired sessions
@@ -227,6 +393,24 @@ type SessionInfo struct {
 	// page to confirm), "signature", or "none".
 	Next   string  `json:"next"`
 	Result *Result `json:"result,omitempty"`
+	// Claim is the claimant's view of its claim: the confirmation number
+	// to show, and whether the page still waits for the resident to
+	// compare it.
+	Claim *ClaimInfo `json:"claim,omitempty"`
+}
+
+// ClaimInfo is a claim as mynadesk and the page see it.
+type ClaimInfo struct {
+	State  ClaimState `json:"state"`
+	Number string     `json:"number"`
+}
+
+// ClaimOf returns the session's claim for the wire, nil if unclaimed.
+func ClaimOf(sess *Session) *ClaimInfo {
+	if sess.Claim == ClaimNone {
+		return nil
+	}
+	return &ClaimInfo{State: sess.Claim, Number: sess.ClaimNumber}
 }
 
 // Next step names in SessionInfo.
@@ -240,10 +424,12 @@ const (
 func (s *Service) info(sess *Session) SessionInfo {
 	in := SessionInfo{Version: Version, Code: sess.Code.Display(), Service: sess.Service,
 		ServiceName: s.cfg.ServiceName, Mode: sess.Mode, State: sess.State,
-		ExpiresAt: sess.ExpiresAt, Result: sess.Result}
+		ExpiresAt: sess.ExpiresAt, Result: sess.Result, Claim: ClaimOf(sess)}
 	switch {
 	case sess.State == StateDone:
 		in.Next = NextNone
+	case sess.Claim != ClaimConfirmed:
+		in.Next = NextWait // for the resident to compare the numbers on the page
 	case sess.State == StateConfirmed:
 		in.Next = NextSignature
 	case sess.Mode == ModeTwoStep && sess.State == StateCreated:
@@ -254,9 +440,12 @@ func (s *Service) info(sess *Session) SessionInfo {
 	return in
 }
 
-// Info returns the session as mynadesk sees it.
-func (s *Service) Info(ctx context.Context, code Code) (SessionInfo, error) {
-	sess, err := s.live(ctx, code)
+// ClaimView is what a Claim answers: the session as its claimant sees it.
+func (s *Service) ClaimView(sess *Session) SessionInfo { return s.info(sess) }
+
+// Info returns the session as its claimant sees it.
+func (s *Service) Info(ctx context.Context, code Code, token string) (SessionInfo, error) {
+	sess, err := s.claimant(ctx, code, token)
 	if err != nil {
 		return SessionInfo{}, err
 	}
@@ -266,11 +455,11 @@ func (s *Service) Info(ctx context.Context, code Code) (SessionInfo, error) {
 // PutAttributes is step 1: the 4 attributes read from the card. It is
 // accepted once; sending the same attributes again (a retried request)
 // succeeds, different ones are ECStepDone.
-func (s *Service) PutAttributes(ctx context.Context, code Code, a Attributes) (SessionInfo, error) {
+func (s *Service) PutAttributes(ctx context.Context, code Code, token string, a Attributes) (SessionInfo, error) {
 	if err := a.Validate(); err != nil {
 		return SessionInfo{}, err
 	}
-	sess, err := s.live(ctx, code)
+	sess, err := s.confirmedClaimant(ctx, code, token)
 	if err != nil {
 		return SessionInfo{}, err
 	}
@@ -287,7 +476,7 @@ func (s *Service) PutAttributes(ctx context.Context, code Code, a Attributes) (S
 	sess.State = StateAttributes
 	if err := s.cfg.Store.Update(ctx, sess, StateCreated); err != nil {
 		if errors.Is(err, ErrConflict) {
-			return s.PutAttributes(ctx, code, a) // lost a race: answer as a retry
+			return s.PutAttributes(ctx, code, token, a) // lost a race: answer as a retry
 		}
 		return SessionInfo{}, wrapStore(err)
 	}
@@ -297,14 +486,36 @@ func (s *Service) PutAttributes(ctx context.Context, code Code, a Attributes) (S
 // GetContent returns the canonical content to sign at step 2. It is ready
 // once the page has confirmed (ECNotReady before, ECOutOfOrder if step 1
 // is missing).
-func (s *Service) GetContent(ctx context.Context, code Code) ([]byte, error) {
-	sess, err := s.live(ctx, code)
+//
+// Only the claimant (token) or the page (PageContent) may read it: it holds
+// the personal data.
+func (s *Service) GetContent(ctx context.Context, code Code, token string) ([]byte, error) {
+	sess, err := s.confirmedClaimant(ctx, code, token)
 	if err != nil {
 		return nil, err
 	}
+	return s.content(sess)
+}
+
+// PageContent is GetContent for the page holding pageToken.
+func (s *Service) PageContent(ctx context.Context, code Code, pageToken string) ([]byte, error) {
+	sess, err := s.PageView(ctx, code, pageToken)
+	if err != nil {
+		return nil, err
+	}
+	if sess.Expired(s.cfg.Now()) {
+		return nil, Errorf(ECExpired, "the session has expired")
+	}
+	return s.content(sess)
+}
+
+func (s *Service) content(sess *Session) ([]byte, error) {
 	switch sess.State {
-	case StateConfirmed, StateDone:
+	case StateConfirmed:
 		return Content(sess)
+	case StateDone:
+		// Finished: the content holds personal data and has served.
+		return nil, Errorf(ECStepDone, "the session is finished")
 	case StateCreated:
 		if sess.Mode == ModeTwoStep {
 			return nil, Errorf(ECOutOfOrder, "step 1 (the attributes) is not done")
@@ -318,12 +529,14 @@ func (s *Service) GetContent(ctx context.Context, code Code) ([]byte, error) {
 // finishes the session; a failed check is stored and may be retried with
 // another signature up to MaxSignatureAttempts. Uploading the accepted
 // bytes again returns the stored result.
-func (s *Service) PutSignature(ctx context.Context, code Code, cms []byte) (*Result, error) {
+func (s *Service) PutSignature(ctx context.Context, code Code, token string, cms []byte) (*Result, error) {
 	if len(cms) == 0 {
 		return nil, Errorf(ECBadSignature, "empty signature")
 	}
 	sum := sha256.Sum256(cms)
-	sess, err := s.live(ctx, code)
+	// Only the claimant's uploads are checked and counted: a bystander who
+	// knows the code cannot use up the resident's attempts.
+	sess, err := s.confirmedClaimant(ctx, code, token)
 	if err != nil {
 		return nil, err
 	}
@@ -348,14 +561,26 @@ func (s *Service) PutSignature(ctx context.Context, code Code, cms []byte) (*Res
 	if err != nil {
 		return nil, err
 	}
+	// The attempt is taken before the check, in one atomic store statement,
+	// so concurrent uploads cannot all pass the bound; an upload refused
+	// without a check gives it back.
+	if err := s.cfg.Store.ReserveAttempt(ctx, code, MaxSignatureAttempts); err != nil {
+		if errors.Is(err, ErrConflict) {
+			return s.afterLostAttempt(ctx, code, sum[:])
+		}
+		return nil, wrapStore(err)
+	}
 	req := VerifyRequest{CMS: cms, Content: content}
 	if sess.Mode == ModeTwoStep {
 		req.Expected = sess.Attributes
 	}
 	v, err := s.cfg.Verifier.Verify(ctx, req)
 	if err != nil {
+		if rerr := s.cfg.Store.ReleaseAttempt(context.WithoutCancel(ctx), code); rerr != nil {
+			s.log.Error("booking: releasing an attempt", "session", LogTag(code), "err", rerr)
+		}
 		var e *Error
-		if errors.As(err, &e) && (e.Code == ECBadSignature || e.Code == ECContentMismatch) {
+		if errors.As(err, &e) && (e.Code == ECBadSignature || e.Code == ECContentMismatch || e.Code == ECUntrustedSigner) {
 			return nil, err
 		}
 		return nil, &Error{Code: ECInternal, Message: "the signature could not be checked", Err: err}
@@ -365,7 +590,6 @@ func (s *Service) PutSignature(ctx context.Context, code Code, cms []byte) (*Res
 		res.Outcome = OutcomeOther
 	}
 	sess.Result = res
-	sess.Attempts++
 	if res.Outcome == OutcomeValid {
 		sess.State = StateDone
 		sess.SignatureHash = sum[:]
@@ -388,11 +612,69 @@ func (s *Service) PutSignature(ctx context.Context, code Code, cms []byte) (*Res
 		}
 		return nil, wrapStore(err)
 	}
-	s.log.Info("booking: signature checked", "session", code.Display(), "outcome", res.Outcome, "code", res.Code)
+	s.log.Info("booking: signature checked", "session", LogTag(code), "outcome", res.Outcome, "code", res.Code)
 	return res, nil
 }
 
-// Cleanup deletes sessions that expired before now−keep.
+// afterLostAttempt answers an upload that found no attempt left: the same
+// bytes as an accepted signature get its result (a retry), anything else is
+// refused.
+func (s *Service) afterLostAttempt(ctx context.Context, code Code, sum []byte) (*Result, error) {
+	cur, err := s.get(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if cur.State == StateDone {
+		if bytes.Equal(cur.SignatureHash, sum) {
+			return cur.Result, nil
+		}
+		return nil, Errorf(ECStepDone, "the signature was already accepted")
+	}
+	return nil, Errorf(ECStepDone, "too many signatures for this session; start the registration again")
+}
+
+// MissWindow is the length of one window of the guess budget.
+const MissWindow = time.Minute
+
+// CountMiss counts one unknown session code looked up in scope (the whole
+// service, or one client address) in the current window of the guess
+// budget and returns the window's count so far, across all instances.
+func (s *Service) CountMiss(ctx context.Context, scope string) (int, error) {
+	n, err := s.cfg.Store.CountMiss(ctx, scope, s.cfg.Now().UTC().Truncate(MissWindow))
+	if err != nil {
+		return 0, wrapStore(err)
+	}
+	return n, nil
+}
+
+// Cleanup erases the personal data of sessions that have expired (at
+// expiry at the latest, whether or not the registration took them),
+// deletes sessions expired for longer than keep, and drops the counters of
+// finished guess windows. It returns the sessions deleted.
 func (s *Service) Cleanup(ctx context.Context, keep time.Duration) (int, error) {
-	return s.cfg.Store.DeleteExpired(ctx, s.cfg.Now().Add(-keep))
+	now := s.cfg.Now()
+	if _, err := s.cfg.Store.EraseExpired(ctx, now); err != nil {
+		return 0, err
+	}
+	if err := s.cfg.Store.DeleteMisses(ctx, now.UTC().Truncate(MissWindow).Add(-MissWindow)); err != nil {
+		return 0, err
+	}
+	return s.cfg.Store.DeleteExpired(ctx, now.Add(-keep))
+}
+
+// Take is the registration taking the attributes of a finished session:
+// it returns the session as PageView does and, once the session is done,
+// erases the attributes from the store, so nothing personal stays behind
+// the registration. Later views show the result without them.
+func (s *Service) Take(ctx context.Context, code Code, token string) (*Session, error) {
+	sess, err := s.PageView(ctx, code, token)
+	if err != nil {
+		return nil, err
+	}
+	if sess.State == StateDone && sess.Attributes != nil {
+		if err := s.cfg.Store.EraseAttributes(ctx, code); err != nil {
+			return nil, wrapStore(err)
+		}
+	}
+	return sess, nil
 }

@@ -16,15 +16,27 @@ type CreateRequest struct {
 }
 
 // CreateResponse tells the page what to show: the code, the https URL for
-// the QR code, the mynadesk:// link, and its own secret page token.
+// the QR code and the mynadesk:// link (both carrying the link's one-time
+// secret, so opening them claims the session at once), and its own secret
+// page token.
 type CreateResponse struct {
-	Version   int       `json:"version"`
-	Code      string    `json:"code"`
-	URL       string    `json:"url"`
-	Link      string    `json:"link"`
-	Mode      Mode      `json:"mode"`
-	ExpiresAt time.Time `json:"expires_at"`
-	PageToken string    `json:"page_token"`
+	Version    int       `json:"version"`
+	Code       string    `json:"code"`
+	URL        string    `json:"url"`
+	Link       string    `json:"link"`
+	LinkSecret string    `json:"link_secret"`
+	Mode       Mode      `json:"mode"`
+	ExpiresAt  time.Time `json:"expires_at"`
+	PageToken  string    `json:"page_token"`
+}
+
+// ClaimRequest is the body of POST /api/v2/sessions/{code}/claim: the
+// token the mynadesk drew (it proves the claim on every later call as
+// "Authorization: Bearer <claim>") and, from a link or QR code, its
+// one-time secret.
+type ClaimRequest struct {
+	Claim      string `json:"claim"`
+	LinkSecret string `json:"link_secret,omitempty"`
 }
 
 // ConfirmRequest is the body of POST /api/v1/sessions/{code}/confirm.
@@ -42,6 +54,7 @@ type PageView struct {
 	LoginID    string      `json:"login_id,omitempty"`
 	Attributes *Attributes `json:"attributes,omitempty"`
 	Result     *Result     `json:"result,omitempty"`
+	Claim      *ClaimInfo  `json:"claim,omitempty"`
 }
 
 // ContentResponse is the body of GET /api/v1/sessions/{code}/content.

@@ -13,7 +13,7 @@ const (
 	ExitPIN       = 5 // PIN problem (P01–P06)
 	ExitCancelled = 6 // cancelled (C01)
 
-	ExitSessionRefused = 11 // mistyped or unknown code, expired, refused, not a reference (S04–S07, S09)
+	ExitSessionRefused = 11 // mistyped or unknown code, expired, refused, not a reference, claimed by another mynadesk, mynadesk too old (S04–S07, S09, S11, S12)
 	ExitServiceDown    = 12 // the booking service could not be reached (S08)
 
 	ExitSigOther    = 20 // the signature check failed for another reason (30–40)
@@ -40,7 +40,7 @@ func ExitStatus(code assets.Code) int {
 	case assets.CodeCancelled:
 		return ExitCancelled
 	case assets.CodeSessionCode, assets.CodeSessionRef, assets.CodeSessionUnknown,
-		assets.CodeSessionExpired, assets.CodeSessionRefused:
+		assets.CodeSessionExpired, assets.CodeSessionRefused, assets.CodeSessionClaimed, assets.CodeUpdateApp:
 		return ExitSessionRefused
 	case assets.CodeServiceDown:
 		return ExitServiceDown

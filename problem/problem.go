@@ -54,7 +54,7 @@ func Of(err error) *Problem {
 	switch code {
 	case assets.CodeSessionCode, assets.CodeSessionRef, assets.CodeSessionUnknown,
 		assets.CodeSessionExpired, assets.CodeSessionRefused, assets.CodeUnsupported, assets.CodeJukiCard,
-		assets.CodeNoSignCert:
+		assets.CodeNoSignCert, assets.CodeSessionClaimed, assets.CodeUpdateApp:
 		p.Retry = false
 	}
 	return p
@@ -101,6 +101,10 @@ func bookingCode(err error) assets.Code {
 		return assets.CodeServiceDown
 	case errors.As(err, &ae):
 		switch ae.Code {
+		case booking.ECClaimed:
+			return assets.CodeSessionClaimed
+		case booking.ECUpgrade:
+			return assets.CodeUpdateApp
 		case booking.ECExpired:
 			return assets.CodeSessionExpired
 		case booking.ECNotFound:

@@ -42,7 +42,8 @@ type Stage string
 
 // Stages, in order.
 const (
-	StageSession   Stage = "session"   // fetching the session
+	StageSession   Stage = "session"   // claiming the session
+	StageClaim     Stage = "claim"     // waiting for the resident to confirm the number on the page
 	StageReading   Stage = "reading"   // reading the attributes (helper PIN)
 	StageUploading Stage = "uploading" // uploading the attributes
 	StageWaiting   Stage = "waiting"   // waiting for 【マイナンバーカードの確認へ】 on the page
@@ -73,6 +74,11 @@ type Session struct {
 	ShowContent func(content []byte) error
 	// Poll is the interval of waiting for the page (default 1 s).
 	Poll time.Duration
+	// Claimed, if set, is told the confirmation number as soon as the
+	// session is claimed, and whether the page still waits for the
+	// resident to compare it (a typed code) or not (link or QR code). The
+	// app and mynactl show it.
+	Claimed func(number string, pending bool)
 }
 
 // ModeError says the session's mode is not what the resident asked for.
@@ -178,9 +184,20 @@ func (f *Session) Run(ctx context.Context, ref booking.Ref) (booking.Result, err
 		return booking.Result{}, err
 	}
 	f.stage(StageSession)
-	in, err := cl.Session(ctx, ref.Code)
+	in, err := cl.Claim(ctx, ref)
 	if err != nil {
 		return booking.Result{}, err
+	}
+	if in.Claim != nil && f.Claimed != nil {
+		f.Claimed(in.Claim.Number, in.Claim.State == booking.ClaimPending)
+	}
+	if in.Claim != nil && in.Claim.State == booking.ClaimPending {
+		f.stage(StageClaim)
+		if in, err = f.poll(ctx, cl, ref.Code, in, func(in booking.SessionInfo) bool {
+			return in.Claim != nil && in.Claim.State == booking.ClaimPending
+		}); err != nil {
+			return booking.Result{}, err
+		}
 	}
 	if f.OnePIN && in.Mode != booking.ModeOnePIN {
 		return booking.Result{}, &ModeError{Want: booking.ModeOnePIN, Got: in.Mode}
@@ -233,16 +250,16 @@ func (f *Session) Run(ctx context.Context, ref booking.Ref) (booking.Result, err
 	return res, nil
 }
 
-// waitSignature polls the session until the page has confirmed, the
-// session expires or ctx ends.
-func (f *Session) waitSignature(ctx context.Context, cl *client.Client, code booking.Code, in booking.SessionInfo) (booking.SessionInfo, error) {
+// poll fetches the session every Poll while more(in), until the session
+// expires or ctx ends.
+func (f *Session) poll(ctx context.Context, cl *client.Client, code booking.Code, in booking.SessionInfo, more func(booking.SessionInfo) bool) (booking.SessionInfo, error) {
 	poll := f.Poll
 	if poll <= 0 {
 		poll = time.Second
 	}
 	t := time.NewTicker(poll)
 	defer t.Stop()
-	for in.Next == booking.NextWait {
+	for more(in) {
 		select {
 		case <-ctx.Done():
 			return in, ctx.Err()
@@ -252,6 +269,16 @@ func (f *Session) waitSignature(ctx context.Context, cl *client.Client, code boo
 		if in, err = cl.Session(ctx, code); err != nil {
 			return in, err
 		}
+	}
+	return in, nil
+}
+
+// waitSignature polls the session until the page has confirmed, the
+// session expires or ctx ends.
+func (f *Session) waitSignature(ctx context.Context, cl *client.Client, code booking.Code, in booking.SessionInfo) (booking.SessionInfo, error) {
+	in, err := f.poll(ctx, cl, code, in, func(in booking.SessionInfo) bool { return in.Next == booking.NextWait })
+	if err != nil {
+		return in, err
 	}
 	if in.Next != booking.NextSignature {
 		if in.Result != nil {

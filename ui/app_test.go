@@ -331,7 +331,7 @@ func TestCardRemovedMidRead(t *testing.T) {
 	h.waitPhase(vm.PhaseError)
 	h.wantText("エラーコード: 13100", "カードの読み取り中にカードが離れました", "もう一度読み取る")
 	h.noText("マイナンバーカードの読み込みに成功しました。")
-	pv, err := h.env.Page.Session(context.Background(), ref.Code)
+	pv, err := h.env.Peek(context.Background(), ref.Code)
 	if err != nil || pv.Next != booking.NextAttributes {
 		t.Fatalf("session after a half read: %+v %v", pv, err)
 	}
@@ -644,4 +644,18 @@ func TestLinkAgainForStep2(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.waitPIN(card.PINSign)
+}
+
+// The flow screen shows the confirmation number the booking page shows.
+func TestFlowShowsConfirmationNumber(t *testing.T) {
+	h := newHarness(t, settings.Settings{})
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{})
+	h.waitHome(vm.SitCard)
+	ref := h.session()
+	h.waitPIN(card.PINHelper)
+	in, err := h.env.Peek(context.Background(), ref.Code)
+	if err != nil || in.Claim == nil || len(in.Claim.Number) != 4 {
+		t.Fatalf("claim %+v %v", in.Claim, err)
+	}
+	h.wantText("確認番号 " + in.Claim.Number)
 }

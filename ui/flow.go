@@ -42,7 +42,7 @@ func newFlowScreen(a *App) *flowScreen {
 }
 
 func (f *flowScreen) render(st vm.FlowState) {
-	key := fmt.Sprintf("%v/%d/%v/%v/%v/%v", st.Phase, st.Step, st.PIN, st.LastTry, st.ReadOK, st.SignOK)
+	key := fmt.Sprintf("%v/%d/%v/%v/%v/%v/%s/%v", st.Phase, st.Step, st.PIN, st.LastTry, st.ReadOK, st.SignOK, st.Confirmation, st.ConfirmPending)
 	if key == f.key {
 		return
 	}
@@ -52,6 +52,11 @@ func (f *flowScreen) render(st vm.FlowState) {
 	var body []fyne.CanvasObject
 	steps := widget.NewLabel(stepLine(a, st))
 	body = append(body, steps)
+	if st.Confirmation != "" {
+		// The same number as on the booking page: whoever sees a different
+		// one there knows another mynadesk has the session.
+		body = append(body, big(a.t(assets.UI.Confirmation)+" "+st.Confirmation))
+	}
 	if st.ReadOK && st.Phase != vm.PhaseError || st.Phase == vm.PhaseError && st.ReadOK && st.Step == 2 {
 		body = append(body, success(a.t(assets.UI.ReadSuccess)))
 	}
@@ -71,6 +76,10 @@ func (f *flowScreen) render(st vm.FlowState) {
 	case vm.PhaseSending:
 		body = append(body, f.progress(a.t(assets.UI.Sending), "")...)
 	case vm.PhaseWaitingPage:
+		if st.ConfirmPending {
+			body = append(body, f.progress(a.t(assets.UI.ConfirmWaiting), a.t(assets.UI.ConfirmLead))...)
+			break
+		}
 		body = append(body, f.progress(a.t(assets.UI.Waiting), a.t(assets.UI.WaitingLead))...)
 	case vm.PhasePIN:
 		body = append(body, f.pinStep(st)...)

@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -522,6 +523,22 @@ func fastUTCTime(b []byte) (time.Time, bool) {
 		return time.Time{}, false // 31 February and the like
 	}
 	return t, true
+}
+
+// Loaded describes every CRL in the index, for a service that reports how
+// old its revocation data is and refreshes it before nextUpdate.
+func (x *CRLIndex) Loaded() []CRLInfo {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	var out []CRLInfo
+	for _, list := range x.sets {
+		for _, set := range list {
+			out = append(out, CRLInfo{Issuer: set.issuerName, Entries: len(set.entries) + len(set.long),
+				ThisUpdate: set.thisUpdate, NextUpdate: set.nextUpdate, Number: set.number, Partition: set.scope != ""})
+		}
+	}
+	slices.SortFunc(out, func(a, b CRLInfo) int { return strings.Compare(a.Issuer, b.Issuer) })
+	return out
 }
 
 // CheckRevocation looks cert up in the CRL of its issuer (a trust root).

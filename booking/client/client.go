@@ -1,12 +1,15 @@
-// Package client is the desktop side of the booking protocol over HTTP:
-// fetch a session, upload the attributes, fetch the content to sign, upload
-// the CMS. It requires TLS except to a loopback address, retries with
+// Package client is the desktop side of the booking protocol (version 2)
+// over HTTP: claim a session, fetch it, upload the attributes, fetch the
+// content to sign, upload the CMS. The claim token it draws lives in the
+// Client's memory only and goes with every later call of that session. It requires TLS except to a loopback address, retries with
 // backoff on network errors and 5xx answers, and never retries a 4xx.
 package client
 
 import (
 	"bytes"
 	"context"
+	crand "crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +17,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/mynadesk/mynadesk/booking"
@@ -31,6 +36,9 @@ type Client struct {
 	Backoff, MaxBackoff time.Duration
 	// UserAgent is sent with every request.
 	UserAgent string
+
+	mu     sync.Mutex
+	claims map[booking.Code]string // claim tokens, by session
 }
 
 // New returns a client for the service at base URL service. It refuses a
@@ -48,7 +56,7 @@ func New(service string, hc *http.Client) (*Client, error) {
 	// service.
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &Client{service: svc, HTTP: &c, MaxAttempts: 5, Backoff: 300 * time.Millisecond,
-		MaxBackoff: 5 * time.Second, UserAgent: "mynadesk/1"}, nil
+		MaxBackoff: 5 * time.Second, UserAgent: "mynadesk/2", claims: map[booking.Code]string{}}, nil
 }
 
 // Service returns the base URL.
@@ -85,7 +93,7 @@ func (e *NetworkError) Error() string {
 func (e *NetworkError) Unwrap() error { return e.Err }
 
 func (c *Client) url(code booking.Code, suffix string) string {
-	u := c.service + "/api/v1/sessions"
+	u := c.service + "/api/v" + strconv.Itoa(booking.Version) + "/sessions"
 	if code != "" {
 		u += "/" + url.PathEscape(string(code))
 	}
@@ -181,10 +189,57 @@ func (c *Client) once(ctx context.Context, method, u, token string, body []byte,
 	return nil
 }
 
-// Session fetches what mynadesk needs to know about a session.
+// token returns the claim token of code, "" if this client has not
+// claimed it.
+func (c *Client) token(code booking.Code) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.claims[code]
+}
+
+// Claim opens the session for this mynadesk: it draws a claim token (once
+// per session; a retry sends the same one), sends it with the link's
+// one-time secret if the session came from a link or QR code, and keeps
+// it for every later call. The answer carries the confirmation number to
+// show; with a typed code the claim stays pending until the resident says
+// on the page that the numbers match. Another mynadesk's claim is an
+// *APIError with booking.ECClaimed.
+func (c *Client) Claim(ctx context.Context, ref booking.Ref) (booking.SessionInfo, error) {
+	c.mu.Lock()
+	tok := c.claims[ref.Code]
+	if tok == "" {
+		b := make([]byte, 32)
+		if _, err := crand.Read(b); err != nil {
+			c.mu.Unlock()
+			return booking.SessionInfo{}, err
+		}
+		tok = base64.RawURLEncoding.EncodeToString(b)
+		c.claims[ref.Code] = tok
+	}
+	c.mu.Unlock()
+	var in booking.SessionInfo
+	err := c.do(ctx, http.MethodPost, c.url(ref.Code, "/claim"), "", booking.ClaimRequest{Claim: tok, LinkSecret: ref.Secret}, &in)
+	if err == nil && in.Version != booking.Version {
+		return in, fmt.Errorf("booking service speaks protocol version %d, this program %d", in.Version, booking.Version)
+	}
+	return in, err
+}
+
+// ClaimToken is the claim token this client holds for code, for a test or
+// a tool that drives the API by hand; "" if it has not claimed the session.
+func (c *Client) ClaimToken(code booking.Code) string { return c.token(code) }
+
+// Forget drops the claim token of code (the session is over).
+func (c *Client) Forget(code booking.Code) {
+	c.mu.Lock()
+	delete(c.claims, code)
+	c.mu.Unlock()
+}
+
+// Session fetches what mynadesk needs to know about a claimed session.
 func (c *Client) Session(ctx context.Context, code booking.Code) (booking.SessionInfo, error) {
 	var in booking.SessionInfo
-	err := c.do(ctx, http.MethodGet, c.url(code, ""), "", nil, &in)
+	err := c.do(ctx, http.MethodGet, c.url(code, ""), c.token(code), nil, &in)
 	if err == nil && in.Version != booking.Version {
 		return in, fmt.Errorf("booking service speaks protocol version %d, this program %d", in.Version, booking.Version)
 	}
@@ -194,14 +249,14 @@ func (c *Client) Session(ctx context.Context, code booking.Code) (booking.Sessio
 // PutAttributes uploads the 4 attributes (step 1).
 func (c *Client) PutAttributes(ctx context.Context, code booking.Code, a booking.Attributes) (booking.SessionInfo, error) {
 	var in booking.SessionInfo
-	err := c.do(ctx, http.MethodPost, c.url(code, "/attributes"), "", a, &in)
+	err := c.do(ctx, http.MethodPost, c.url(code, "/attributes"), c.token(code), a, &in)
 	return in, err
 }
 
 // Content fetches the bytes to sign (step 2).
 func (c *Client) Content(ctx context.Context, code booking.Code) ([]byte, error) {
 	var cr booking.ContentResponse
-	if err := c.do(ctx, http.MethodGet, c.url(code, "/content"), "", nil, &cr); err != nil {
+	if err := c.do(ctx, http.MethodGet, c.url(code, "/content"), c.token(code), nil, &cr); err != nil {
 		return nil, err
 	}
 	return cr.Content, nil
@@ -210,8 +265,23 @@ func (c *Client) Content(ctx context.Context, code booking.Code) ([]byte, error)
 // PutSignature uploads the CMS SignedData and returns the service's verdict.
 func (c *Client) PutSignature(ctx context.Context, code booking.Code, cms []byte) (booking.Result, error) {
 	var sr booking.SignatureResponse
-	err := c.do(ctx, http.MethodPost, c.url(code, "/signature"), "", booking.SignatureRequest{CMS: cms}, &sr)
+	err := c.do(ctx, http.MethodPost, c.url(code, "/signature"), c.token(code), booking.SignatureRequest{CMS: cms}, &sr)
 	return sr.Result, err
+}
+
+// ConfirmClaim is the page's 「番号が一致しています」 over the API.
+func (c *Client) ConfirmClaim(ctx context.Context, code booking.Code, pageToken string) (booking.PageView, error) {
+	var pv booking.PageView
+	err := c.do(ctx, http.MethodPost, c.url(code, "/claim/confirm"), pageToken, struct{}{}, &pv)
+	return pv, err
+}
+
+// Release is the page's 「番号が一致しません」 over the API: the session ends
+// and a new one takes its place.
+func (c *Client) Release(ctx context.Context, code booking.Code, pageToken string) (booking.CreateResponse, error) {
+	var cr booking.CreateResponse
+	err := c.do(ctx, http.MethodPost, c.url(code, "/release"), pageToken, struct{}{}, &cr)
+	return cr, err
 }
 
 // Create starts a session as a registration page would (tests, load tests

@@ -45,7 +45,7 @@ func TestRetriesOn5xx(t *testing.T) {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		w.Write([]byte(`{"version":1,"code":"2345-6789","next":"attributes"}`))
+		w.Write([]byte(`{"version":2,"code":"2345-6789","next":"attributes"}`))
 	})
 	in, err := c.Session(context.Background(), "23456789")
 	if err != nil || in.Next != "attributes" || n.Load() != 3 {

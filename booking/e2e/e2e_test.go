@@ -389,12 +389,12 @@ func TestEndToEnd(t *testing.T) {
 		}
 		typo := []byte(cr.Code)
 		typo[0] = map[bool]byte{true: '3', false: '2'}[typo[0] == '2']
-		before := metric(t, b, `booking_requests_total{route="GET /api/v1/sessions/{code}"`)
+		before := metric(t, b, `booking_requests_total{route="POST /api/v2/sessions/{code}/claim"`)
 		r := wait(t, submit(t, string(typo), pins, "--service", b.url))
 		if r.code != 11 || r.errorCode(t) != "S05" {
 			t.Fatalf("typo: %+v", r)
 		}
-		if after := metric(t, b, `booking_requests_total{route="GET /api/v1/sessions/{code}"`); after != before {
+		if after := metric(t, b, `booking_requests_total{route="POST /api/v2/sessions/{code}/claim"`); after != before {
 			t.Fatalf("a request was sent for a mistyped code (%s → %s)", before, after)
 		}
 	})
@@ -421,7 +421,11 @@ func confirmedSession(t *testing.T, cl *client.Client) booking.Code {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, _ := booking.ParseCode(cr.Code)
+	ref, _ := booking.ParseRef(cr.Link, "")
+	code := ref.Code
+	if _, err := cl.Claim(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
 	a := booking.Attributes{Name: "公的\u3000花子", Address: sim.DefaultHolder.Address, Birth: "20000101", Sex: "2"}
 	if _, err := cl.PutAttributes(ctx, code, a); err != nil {
 		t.Fatal(err)

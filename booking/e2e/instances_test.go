@@ -80,6 +80,9 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 	if err != nil || ref.Service != proxy.URL {
 		t.Fatalf("session URL %q: %+v %v", cr.URL, ref, err)
 	}
+	if _, err := cl.Claim(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
 	a := booking.Attributes{Name: sim.DefaultHolder.Name, Address: sim.DefaultHolder.Address, Birth: sim.DefaultHolder.Birth, Sex: sim.DefaultHolder.Sex}
 
 	// The same step sent to both instances at once: one is accepted.
@@ -146,7 +149,7 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 		}
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if !strings.Contains(string(body), `route="POST /api/v1/sessions/{code}/attributes"`) {
+		if !strings.Contains(string(body), `route="POST /api/v2/sessions/{code}/attributes"`) {
 			t.Errorf("instance %s served no step 1", u.Host)
 		}
 	}

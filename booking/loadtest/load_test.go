@@ -91,7 +91,15 @@ func run(b *testing.B, store booking.Store) {
 		if err := timed("create", func() (err error) { cr, err = cl.Create(ctx, booking.ModeTwoStep); return }); err != nil {
 			return err
 		}
-		code, _ := booking.ParseCode(cr.Code)
+		ref, err := booking.ParseRef(cr.Link, "")
+		if err != nil {
+			return err
+		}
+		code := ref.Code
+		defer cl.Forget(code)
+		if err := timed("claim", func() error { _, err := cl.Claim(ctx, ref); return err }); err != nil {
+			return err
+		}
 		if err := timed("info", func() error { _, err := cl.Session(ctx, code); return err }); err != nil {
 			return err
 		}
@@ -114,6 +122,10 @@ func run(b *testing.B, store booking.Store) {
 		}
 		if res.Outcome != booking.OutcomeValid {
 			return fmt.Errorf("outcome %s", res.Outcome)
+		}
+		// The registration takes the attributes, and the store erases them.
+		if err := timed("take", func() error { _, err := cl.PageView(ctx, code, cr.PageToken); return err }); err != nil {
+			return err
 		}
 		rec.mu.Lock()
 		rec.sessions = append(rec.sessions, time.Since(start))

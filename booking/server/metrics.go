@@ -26,6 +26,7 @@ type Metrics struct {
 	requests map[[2]string]int64 // route, status
 	hist     map[string]*histogram
 	outcomes map[booking.Outcome]int64
+	health   Health
 }
 
 type histogram struct {
@@ -83,6 +84,9 @@ func (m *Metrics) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, "# HELP booking_signatures_total Signature checks by outcome.\n# TYPE booking_signatures_total counter\n")
 	for _, o := range []booking.Outcome{booking.OutcomeValid, booking.OutcomeExpired, booking.OutcomeRevoked, booking.OutcomeMismatch, booking.OutcomeOther} {
 		fmt.Fprintf(w, "booking_signatures_total{outcome=%q} %d\n", o, m.outcomes[o])
+	}
+	if m.health != nil {
+		m.health.WriteMetrics(w)
 	}
 	keys := make([][2]string, 0, len(m.requests))
 	for k := range m.requests {

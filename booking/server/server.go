@@ -5,6 +5,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,14 +13,18 @@ import (
 	"io"
 	"log/slog"
 	"mime"
-	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mynadesk/mynadesk/booking"
 )
+
+// UpgradeMessage is what a mynadesk of an older protocol version is told.
+const UpgradeMessage = "mynadeskを更新してください。この予約サイトには新しいバージョンのmynadeskが必要です。(Please update mynadesk: this booking site needs a newer version.)"
 
 // MaxBody is the largest request body accepted. A signing certificate is
 // about 2 KB and a CMS about 3 KB, so 64 KiB leaves room without letting a
@@ -41,6 +46,10 @@ var statusOf = map[booking.ErrorCode]int{
 	booking.ECMediaType:       http.StatusUnsupportedMediaType,
 	booking.ECMethod:          http.StatusMethodNotAllowed,
 	booking.ECContentMismatch: http.StatusUnprocessableEntity,
+	booking.ECUntrustedSigner: http.StatusUnprocessableEntity,
+	booking.ECNotClaimant:     http.StatusForbidden,
+	booking.ECClaimed:         http.StatusConflict,
+	booking.ECUpgrade:         http.StatusUpgradeRequired,
 	booking.ECRateLimited:     http.StatusTooManyRequests,
 	booking.ECInternal:        http.StatusInternalServerError,
 	booking.ECUnavailable:     http.StatusServiceUnavailable,
@@ -59,15 +68,32 @@ type Options struct {
 	// BaseURL is the service's public base URL, for the session URL and
 	// the mynadesk:// link.
 	BaseURL string
-	// GuessBurst and GuessPerMinute bound lookups of unknown or malformed
-	// codes per client address.
-	GuessBurst     int
-	GuessPerMinute float64
+	// GuessPerMinute bounds the unknown session codes one client address
+	// may look up per minute (default 10), GuessGlobalPerMinute those of
+	// the whole service (default 120): counted in the store, so shared by
+	// every instance on it. PROTOCOL.md gives the arithmetic.
+	GuessPerMinute       int
+	GuessGlobalPerMinute int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client; without them every client behind a proxy would share
+	// the proxy's budget.
+	TrustedProxies []netip.Prefix
+	// Health, if set, is asked by /readyz and adds to /metrics (the
+	// revocation data's age).
+	Health Health
 	// CreateBurst and CreatePerMinute bound the sessions one client address
 	// may create (defaults 30 and 60), so a script cannot fill the store.
 	CreateBurst     int
 	CreatePerMinute float64
 	Logger          *slog.Logger
+}
+
+// Health is a part of the service that can make it not ready.
+type Health interface {
+	// Ready returns why the service should not take traffic, or nil.
+	Ready() error
+	// WriteMetrics writes Prometheus text lines.
+	WriteMetrics(w io.Writer)
 }
 
 // Server serves the protocol.
@@ -76,7 +102,7 @@ type Server struct {
 	opts    Options
 	log     *slog.Logger
 	mux     *http.ServeMux
-	guesses *limiter
+	guesses *guessGuard
 	creates *limiter
 	// Metrics counts requests and results for /metrics.
 	Metrics  *Metrics
@@ -85,11 +111,11 @@ type Server struct {
 
 // New returns a Server for svc.
 func New(svc *booking.Service, opts Options) *Server {
-	if opts.GuessBurst <= 0 {
-		opts.GuessBurst = 10
-	}
 	if opts.GuessPerMinute <= 0 {
-		opts.GuessPerMinute = 10
+		opts.GuessPerMinute = DefaultGuessPerMinute
+	}
+	if opts.GuessGlobalPerMinute <= 0 {
+		opts.GuessGlobalPerMinute = DefaultGuessGlobalPerMinute
 	}
 	if opts.CreateBurst <= 0 {
 		opts.CreateBurst = 30
@@ -102,15 +128,23 @@ func New(svc *booking.Service, opts Options) *Server {
 		l = slog.Default()
 	}
 	s := &Server{svc: svc, opts: opts, log: l, mux: http.NewServeMux(),
-		guesses: newLimiter(opts.GuessBurst, opts.GuessPerMinute/60),
+		guesses: newGuessGuard(svc, opts.GuessPerMinute, opts.GuessGlobalPerMinute),
 		creates: newLimiter(opts.CreateBurst, opts.CreatePerMinute/60), Metrics: newMetrics()}
-	s.route("POST /api/v1/sessions", s.create)
-	s.route("GET /api/v1/sessions/{code}", s.info)
-	s.route("POST /api/v1/sessions/{code}/attributes", s.attributes)
-	s.route("GET /api/v1/sessions/{code}/content", s.content)
-	s.route("POST /api/v1/sessions/{code}/signature", s.signature)
-	s.route("GET /api/v1/sessions/{code}/page", s.page)
-	s.route("POST /api/v1/sessions/{code}/confirm", s.confirm)
+	s.route("POST /api/v2/sessions", s.create)
+	s.route("POST /api/v2/sessions/{code}/claim", s.claim)
+	s.route("GET /api/v2/sessions/{code}", s.info)
+	s.route("POST /api/v2/sessions/{code}/attributes", s.attributes)
+	s.route("GET /api/v2/sessions/{code}/content", s.content)
+	s.route("POST /api/v2/sessions/{code}/signature", s.signature)
+	s.route("GET /api/v2/sessions/{code}/page", s.page)
+	s.route("POST /api/v2/sessions/{code}/confirm", s.confirm)
+	s.route("POST /api/v2/sessions/{code}/claim/confirm", s.confirmClaim)
+	s.route("POST /api/v2/sessions/{code}/release", s.release)
+	// A mynadesk of protocol version 1 would use the code alone: it is
+	// told to update, in the words it shows as the detail.
+	s.route("/api/v1/", func(w http.ResponseWriter, r *http.Request) error {
+		return booking.Errorf(booking.ECUpgrade, "%s", UpgradeMessage)
+	})
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -119,8 +153,15 @@ func New(svc *booking.Service, opts Options) *Server {
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
 			return
 		}
+		if s.opts.Health != nil {
+			if err := s.opts.Health.Ready(); err != nil {
+				writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not_ready", "reason": err.Error()})
+				return
+			}
+		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
+	s.Metrics.health = opts.Health
 	s.mux.Handle("GET /metrics", s.Metrics)
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		// The catch-all hides ServeMux's own 405; tell one apart here so
@@ -190,7 +231,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		msg = e.Message
 	}
 	if code == booking.ECInternal || code == booking.ECUnavailable {
-		s.log.Error("booking: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		// The route pattern, not the path: the path holds the session code.
+		_, route := s.mux.Handler(r)
+		s.log.Error("booking: request failed", "method", r.Method, "route", route, "err", err)
 	}
 	if code == booking.ECRateLimited {
 		w.Header().Set("Retry-After", "60")
@@ -220,54 +263,74 @@ func decode(r *http.Request, v any) error {
 	if err != nil || mt != "application/json" {
 		return booking.Errorf(booking.ECMediaType, "Content-Type must be application/json")
 	}
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return booking.Errorf(booking.ECTooLarge, "request body larger than %d bytes", MaxBody)
 		}
+		return booking.Errorf(booking.ECInvalid, "could not read the body")
+	}
+	// encoding/json would quietly turn invalid UTF-8 into U+FFFD, storing
+	// a name the card never held.
+	if !utf8.Valid(body) {
+		return booking.Errorf(booking.ECInvalid, "the body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
 		return booking.Errorf(booking.ECInvalid, "malformed JSON body")
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return booking.Errorf(booking.ECTooLarge, "request body larger than %d bytes", MaxBody)
-		}
 		return booking.Errorf(booking.ECInvalid, "trailing data after the JSON body")
 	}
 	return nil
 }
 
-func clientKey(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+// Default guess budgets (PROTOCOL.md, "Guessing").
+const (
+	DefaultGuessPerMinute       = 10
+	DefaultGuessGlobalPerMinute = 120
+)
+
+// code parses {code} and applies the guess budget: a client over its
+// budget, or any client once the service's budget is spent, is refused
+// before the store is asked. A malformed code is refused without counting:
+// it can never match a session.
+func (s *Server) code(r *http.Request) (booking.Code, error) {
+	return s.codeProven(r, bearer(r) != "")
 }
 
-// code parses {code} and applies the guess limit: a client that has made
-// too many lookups of malformed or unknown codes is refused before the
-// store is asked.
-func (s *Server) code(r *http.Request) (booking.Code, error) {
-	key := clientKey(r)
-	if !s.guesses.allowed(key) {
+func (s *Server) codeProven(r *http.Request, proven bool) (booking.Code, error) {
+	if !s.guesses.allowed(s.clientKey(r), proven) {
 		s.Metrics.rateLimited.Add(1)
 		return "", booking.Errorf(booking.ECRateLimited, "too many unknown session codes; wait a minute")
 	}
 	c, err := booking.ParseCode(r.PathValue("code"))
 	if err != nil {
-		s.guesses.miss(key)
 		return "", booking.Errorf(booking.ECInvalid, "invalid session code")
 	}
 	return c, nil
 }
 
-// lookup runs a store-backed call and counts an unknown code as a guess.
+// counted passes err on, counting an unknown code against the budgets; a
+// miss past a budget is answered as rate limited.
 func (s *Server) counted(r *http.Request, err error) error {
-	if booking.CodeOf(err) == booking.ECNotFound {
-		s.guesses.miss(clientKey(r))
+	if c := booking.CodeOf(err); c == booking.ECNotClaimant && s.guesses.over() {
+		// While the service's budget is spent, a wrong secret must not
+		// tell a live code from an unknown one.
+		s.Metrics.rateLimited.Add(1)
+		return booking.Errorf(booking.ECRateLimited, "too many unknown session codes; wait a minute")
+	} else if c != booking.ECNotFound {
+		return err
+	}
+	within, cerr := s.guesses.miss(r.Context(), s.clientKey(r))
+	if cerr != nil {
+		return cerr
+	}
+	if !within {
+		s.Metrics.rateLimited.Add(1)
+		return booking.Errorf(booking.ECRateLimited, "too many unknown session codes; wait a minute")
 	}
 	return err
 }
@@ -275,7 +338,7 @@ func (s *Server) counted(r *http.Request, err error) error {
 // AllowCreate spends one of the client's session creations and reports
 // whether it had one left. The registration page calls it too.
 func (s *Server) AllowCreate(r *http.Request) bool {
-	key := clientKey(r)
+	key := s.clientKey(r)
 	if !s.creates.allowed(key) {
 		s.Metrics.rateLimited.Add(1)
 		return false
@@ -300,9 +363,58 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.Metrics.created.Add(1)
-	ref := booking.Ref{Service: strings.TrimRight(s.opts.BaseURL, "/"), Code: sess.Code}
-	writeJSON(w, http.StatusCreated, booking.CreateResponse{Version: booking.Version, Code: sess.Code.Display(),
-		URL: ref.URL(), Link: ref.Link(), Mode: sess.Mode, ExpiresAt: sess.ExpiresAt, PageToken: sess.PageToken})
+	writeJSON(w, http.StatusCreated, s.CreateResponse(sess))
+	return nil
+}
+
+// CreateResponse is what the page learns of a new session.
+func (s *Server) CreateResponse(sess *booking.Session) booking.CreateResponse {
+	ref := booking.Ref{Service: strings.TrimRight(s.opts.BaseURL, "/"), Code: sess.Code, Secret: sess.LinkSecret}
+	return booking.CreateResponse{Version: booking.Version, Code: sess.Code.Display(), URL: ref.URL(), Link: ref.Link(),
+		LinkSecret: sess.LinkSecret, Mode: sess.Mode, ExpiresAt: sess.ExpiresAt, PageToken: sess.PageToken}
+}
+
+func (s *Server) claim(w http.ResponseWriter, r *http.Request) error {
+	var req booking.ClaimRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	c, err := s.codeProven(r, req.LinkSecret != "")
+	if err != nil {
+		return err
+	}
+	sess, err := s.svc.Claim(r.Context(), c, req.Claim, req.LinkSecret)
+	if err != nil {
+		return s.counted(r, err)
+	}
+	writeJSON(w, http.StatusOK, s.svc.ClaimView(sess))
+	return nil
+}
+
+func (s *Server) confirmClaim(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.code(r)
+	if err != nil {
+		return err
+	}
+	sess, err := s.svc.ConfirmClaim(r.Context(), c, bearer(r))
+	if err != nil {
+		return s.counted(r, err)
+	}
+	writeJSON(w, http.StatusOK, View(sess, s.svc.Now()))
+	return nil
+}
+
+func (s *Server) release(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.code(r)
+	if err != nil {
+		return err
+	}
+	sess, err := s.svc.Release(r.Context(), c, bearer(r))
+	if err != nil {
+		return s.counted(r, err)
+	}
+	s.Metrics.created.Add(1)
+	writeJSON(w, http.StatusCreated, s.CreateResponse(sess))
 	return nil
 }
 
@@ -311,7 +423,7 @@ func (s *Server) info(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in, err := s.svc.Info(r.Context(), c)
+	in, err := s.svc.Info(r.Context(), c, bearer(r))
 	if err != nil {
 		return s.counted(r, err)
 	}
@@ -328,7 +440,7 @@ func (s *Server) attributes(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &a); err != nil {
 		return err
 	}
-	in, err := s.svc.PutAttributes(r.Context(), c, a)
+	in, err := s.svc.PutAttributes(r.Context(), c, bearer(r), a)
 	if err != nil {
 		return s.counted(r, err)
 	}
@@ -341,7 +453,13 @@ func (s *Server) content(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.svc.GetContent(r.Context(), c)
+	// The claimant, or the page: nobody with the code alone.
+	b, err := s.svc.GetContent(r.Context(), c, bearer(r))
+	if booking.CodeOf(err) == booking.ECNotClaimant {
+		if pb, perr := s.svc.PageContent(r.Context(), c, bearer(r)); perr == nil {
+			b, err = pb, nil
+		}
+	}
 	if err != nil {
 		return s.counted(r, err)
 	}
@@ -361,7 +479,7 @@ func (s *Server) signature(w http.ResponseWriter, r *http.Request) error {
 	// The check must not be cut short by a client that goes away or by a
 	// shutdown: once accepted, an upload is verified and stored.
 	ctx := context.WithoutCancel(r.Context())
-	res, err := s.svc.PutSignature(ctx, c, req.CMS)
+	res, err := s.svc.PutSignature(ctx, c, bearer(r), req.CMS)
 	if err != nil {
 		return s.counted(r, err)
 	}
@@ -370,7 +488,9 @@ func (s *Server) signature(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func pageToken(r *http.Request) string {
+// bearer is the secret the request proves: the claim token (mynadesk) or
+// the page token (the registration page).
+func bearer(r *http.Request) string {
 	h := r.Header.Get("Authorization")
 	if t, ok := strings.CutPrefix(h, "Bearer "); ok {
 		return strings.TrimSpace(t)
@@ -381,7 +501,7 @@ func pageToken(r *http.Request) string {
 // View converts a session to what its page may see.
 func View(sess *booking.Session, now time.Time) booking.PageView {
 	return booking.PageView{Code: sess.Code.Display(), Mode: sess.Mode, State: sess.State, Expired: sess.Expired(now),
-		LoginID: sess.LoginID, Attributes: sess.Attributes, Result: sess.Result}
+		LoginID: sess.LoginID, Attributes: sess.Attributes, Result: sess.Result, Claim: booking.ClaimOf(sess)}
 }
 
 func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
@@ -389,7 +509,9 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sess, err := s.svc.PageView(r.Context(), c, pageToken(r))
+	// The page's read of a finished session is the registration taking
+	// the attributes: they are erased from the store as it answers.
+	sess, err := s.svc.Take(r.Context(), c, bearer(r))
 	if err != nil {
 		return s.counted(r, err)
 	}
@@ -406,7 +528,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	sess, err := s.svc.Confirm(r.Context(), c, pageToken(r), req.LoginID)
+	sess, err := s.svc.Confirm(r.Context(), c, bearer(r), req.LoginID)
 	if err != nil {
 		return s.counted(r, err)
 	}

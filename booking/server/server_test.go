@@ -77,6 +77,8 @@ type env struct {
 	clock *clock
 	ver   *hashVerifier
 	store booking.Store
+	svc   *booking.Service
+	db    string // the SQLite file
 }
 
 var hanako = booking.Attributes{Name: "公的　花子", Address: "東京都千代田区霞が関２－１－２", Birth: "20000101", Sex: "2"}
@@ -86,24 +88,36 @@ func newEnv(t *testing.T) *env { return newEnvWith(t, nil) }
 // newEnvWith uses v as the verifier, the hash verifier when nil.
 func newEnvWith(t *testing.T, v booking.Verifier) *env {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "booking.db"))
+	return newEnvOpts(t, v, Options{}, nil)
+}
+
+// newEnvOpts serves with opts (BaseURL and Logger filled in) and logs to
+// log if set.
+func newEnvOpts(t *testing.T, v booking.Verifier, opts Options, log *slog.Logger) *env {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "booking.db")
+	st, err := sqlite.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	ck := &clock{t: time.Now()}
 	ver := &hashVerifier{}
 	if v == nil {
 		v = ver
 	}
 	svc, err := booking.NewService(booking.Config{Store: st, Verifier: v, ServiceID: "https://yoyaku.example.jp",
-		ServiceName: "施設予約システム", AllowOnePIN: true, Now: ck.Now, Logger: slog.New(slog.DiscardHandler)})
+		ServiceName: "施設予約システム", AllowOnePIN: true, Now: ck.Now, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{clock: ck, ver: ver, store: st}
+	e := &env{clock: ck, ver: ver, store: st, svc: svc, db: db}
 	e.ts = httptest.NewServer(nil)
-	e.srv = New(svc, Options{BaseURL: e.ts.URL, Logger: slog.New(slog.DiscardHandler)})
+	opts.BaseURL, opts.Logger = e.ts.URL, log
+	e.srv = New(svc, opts)
 	e.ts.Config.Handler = e.srv
 	t.Cleanup(e.ts.Close)
 	e.cl, err = client.New(e.ts.URL, nil)
@@ -118,7 +132,7 @@ func newEnvWith(t *testing.T, v booking.Verifier) *env {
 func (e *env) confirmed(t *testing.T) (booking.CreateResponse, booking.Code, []byte) {
 	t.Helper()
 	ctx := context.Background()
-	cr, err := e.cl.Create(ctx, booking.ModeTwoStep)
+	cr, err := e.create(ctx, t, booking.ModeTwoStep)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +156,7 @@ func (e *env) confirmed(t *testing.T) (booking.CreateResponse, booking.Code, []b
 func TestTwoStepFlow(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	cr, err := e.cl.Create(ctx, booking.ModeTwoStep)
+	cr, err := e.create(ctx, t, booking.ModeTwoStep)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +221,7 @@ func TestTwoStepFlow(t *testing.T) {
 	if err != nil || pv.State != booking.StateDone || pv.Result == nil || pv.Result.Outcome != booking.OutcomeValid {
 		t.Fatalf("page after step 2: %+v %v", pv, err)
 	}
-	if e.srv.Metrics.Requests("POST /api/v1/sessions/{code}/signature", 200) != 2 {
+	if e.srv.Metrics.Requests("POST /api/v2/sessions/{code}/signature", 200) != 2 {
 		t.Errorf("metrics did not count the signatures")
 	}
 }
@@ -238,7 +252,7 @@ func TestFailedChecksAreStoredAndRetryable(t *testing.T) {
 func TestOnePIN(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	cr, err := e.cl.Create(ctx, booking.ModeOnePIN)
+	cr, err := e.create(ctx, t, booking.ModeOnePIN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,7 +334,7 @@ func TestExpiredSession(t *testing.T) {
 func TestStepAcceptedOnceUnderConcurrency(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	cr, _ := e.cl.Create(ctx, booking.ModeTwoStep)
+	cr, _ := e.create(ctx, t, booking.ModeTwoStep)
 	code, _ := booking.ParseCode(cr.Code)
 	var ok atomic.Int64
 	var wg sync.WaitGroup
@@ -345,9 +359,45 @@ func TestStepAcceptedOnceUnderConcurrency(t *testing.T) {
 
 // raw sends a request straight to the handler and checks the answer is a
 // JSON error with the wanted status and code.
+// tokens are the claim tokens of the sessions the tests' clients claimed,
+// for raw requests to prove the claim as mynadesk would.
+var tokens sync.Map // booking.Code → string
+
+// create makes a session and claims it as mynadesk opening the link would.
+func (e *env) create(ctx context.Context, t *testing.T, mode booking.Mode) (booking.CreateResponse, error) {
+	t.Helper()
+	cr, err := e.cl.Create(ctx, mode)
+	if err != nil {
+		return cr, err
+	}
+	ref, err := booking.ParseRef(cr.Link, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.cl.Claim(ctx, ref); err != nil {
+		t.Fatalf("claim: %v", err)
+	}
+	tokens.Store(ref.Code, e.cl.ClaimToken(ref.Code))
+	return cr, nil
+}
+
+// claimRaw claims code with a fresh token from remote and returns the status.
+func claimRaw(t *testing.T, h http.Handler, code booking.Code, remote string) int {
+	t.Helper()
+	body := `{"claim":"` + strings.Repeat("c", 43) + fmt.Sprint(time.Now().UnixNano()) + `"}`
+	return raw(t, h, "POST", "/api/v2/sessions/"+string(code)+"/claim", "application/json", strings.NewReader(body), remote).Code
+}
+
 func raw(t *testing.T, h http.Handler, method, path, ctype string, body io.Reader, remote string) *httptest.ResponseRecorder {
 	t.Helper()
 	req := httptest.NewRequest(method, path, body)
+	if parts := strings.Split(path, "/"); len(parts) > 4 {
+		if c, err := booking.ParseCode(parts[4]); err == nil {
+			if tok, ok := tokens.Load(c); ok {
+				req.Header.Set("Authorization", "Bearer "+tok.(string))
+			}
+		}
+	}
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
 	}
@@ -372,7 +422,7 @@ func TestBadInputEveryEndpoint(t *testing.T) {
 	e := newEnv(t)
 	h := e.srv
 	_, code, content := e.confirmed(t)
-	cr2, _ := e.cl.Create(context.Background(), booking.ModeTwoStep)
+	cr2, _ := e.create(context.Background(), t, booking.ModeTwoStep)
 	fresh, _ := booking.ParseCode(cr2.Code)
 	c, f := string(code), string(fresh)
 	huge := strings.Repeat("A", MaxBody+10)
@@ -387,37 +437,38 @@ func TestBadInputEveryEndpoint(t *testing.T) {
 		status                    int
 		code                      booking.ErrorCode
 	}{
-		{"POST", "/api/v1/sessions", js, "{garbage", 400, booking.ECInvalid},
-		{"POST", "/api/v1/sessions", "text/plain", `{"mode":"two-step"}`, 415, booking.ECMediaType},
-		{"POST", "/api/v1/sessions", js, `{"mode":"three-step"}`, 400, booking.ECInvalid},
-		{"POST", "/api/v1/sessions", js, `{"mode":"two-step","extra":1}`, 400, booking.ECInvalid},
-		{"POST", "/api/v1/sessions", js, `{"mode":"two-step"} {}`, 400, booking.ECInvalid},
-		{"POST", "/api/v1/sessions", js, `{"mode":"` + huge + `"}`, 413, booking.ECTooLarge},
-		{"GET", "/api/v1/sessions/" + string(unknown), "", "", 404, booking.ECNotFound},
-		{"GET", "/api/v1/sessions/ABCD-EFGH", "", "", 400, booking.ECInvalid},
-		{"GET", "/api/v1/sessions/%00%ff", "", "", 400, booking.ECInvalid},
-		{"POST", "/api/v1/sessions/" + f + "/attributes", js, "\x00\x01garbage", 400, booking.ECInvalid},
-		{"POST", "/api/v1/sessions/" + f + "/attributes", "application/x-www-form-urlencoded", "name=x", 415, booking.ECMediaType},
-		{"POST", "/api/v1/sessions/" + f + "/attributes", js, `{"name":"公的　花子","address":"東京都","birth":"2000","sex":"2"}`, 400, booking.ECInvalid},
-		{"POST", "/api/v1/sessions/" + f + "/attributes", js, `{"name":"` + huge + `"}`, 413, booking.ECTooLarge},
-		{"POST", "/api/v1/sessions/" + string(unknown) + "/attributes", js, `{"name":"公的　花子","address":"東京都","birth":"20000101","sex":"2"}`, 404, booking.ECNotFound},
-		{"POST", "/api/v1/sessions/" + c + "/attributes", js, `{"name":"公的　太郎","address":"東京都","birth":"20000101","sex":"1"}`, 409, booking.ECStepDone},
-		{"GET", "/api/v1/sessions/" + f + "/content", "", "", 409, booking.ECOutOfOrder},
-		{"GET", "/api/v1/sessions/" + string(unknown) + "/content", "", "", 404, booking.ECNotFound},
-		{"POST", "/api/v1/sessions/" + f + "/signature", js, `{"cms":"AAAA"}`, 409, booking.ECOutOfOrder},
-		{"POST", "/api/v1/sessions/" + c + "/signature", js, `{"cms":"!!!not base64"}`, 400, booking.ECInvalid},
-		{"POST", "/api/v1/sessions/" + c + "/signature", js, `{"cms":""}`, 400, booking.ECBadSignature},
-		{"POST", "/api/v1/sessions/" + c + "/signature", js, `{"cms":"Z2FyYmFnZQ=="}`, 400, booking.ECBadSignature},
-		{"POST", "/api/v1/sessions/" + c + "/signature", js, string(truncated), 400, booking.ECBadSignature},
-		{"POST", "/api/v1/sessions/" + c + "/signature", "application/pkcs7-mime", string(cms), 415, booking.ECMediaType},
-		{"POST", "/api/v1/sessions/" + c + "/signature", js, `{"cms":"` + huge + `"}`, 413, booking.ECTooLarge},
-		{"POST", "/api/v1/sessions/" + string(unknown) + "/signature", js, `{"cms":"AAAA"}`, 404, booking.ECNotFound},
-		{"GET", "/api/v1/sessions/" + c + "/page", "", "", 401, booking.ECUnauthorized},
-		{"POST", "/api/v1/sessions/" + c + "/confirm", js, `{"login_id":"x"}`, 401, booking.ECUnauthorized},
-		{"POST", "/api/v1/sessions/" + c + "/confirm", js, `{"login_id":`, 400, booking.ECInvalid},
-		{"GET", "/api/v2/sessions", "", "", 404, booking.ECNotFound},
-		{"DELETE", "/api/v1/sessions/" + c, "", "", 405, booking.ECMethod},
-		{"GET", "/api/v1/sessions/" + c + "/signature", "", "", 405, booking.ECMethod},
+		{"POST", "/api/v2/sessions", js, "{garbage", 400, booking.ECInvalid},
+		{"POST", "/api/v2/sessions", "text/plain", `{"mode":"two-step"}`, 415, booking.ECMediaType},
+		{"POST", "/api/v2/sessions", js, `{"mode":"three-step"}`, 400, booking.ECInvalid},
+		{"POST", "/api/v2/sessions", js, `{"mode":"two-step","extra":1}`, 400, booking.ECInvalid},
+		{"POST", "/api/v2/sessions", js, `{"mode":"two-step"} {}`, 400, booking.ECInvalid},
+		{"POST", "/api/v2/sessions", js, `{"mode":"` + huge + `"}`, 413, booking.ECTooLarge},
+		{"GET", "/api/v2/sessions/" + string(unknown), "", "", 404, booking.ECNotFound},
+		{"GET", "/api/v2/sessions/ABCD-EFGH", "", "", 400, booking.ECInvalid},
+		{"GET", "/api/v2/sessions/%00%ff", "", "", 400, booking.ECInvalid},
+		{"POST", "/api/v2/sessions/" + f + "/attributes", js, "\x00\x01garbage", 400, booking.ECInvalid},
+		{"POST", "/api/v2/sessions/" + f + "/attributes", "application/x-www-form-urlencoded", "name=x", 415, booking.ECMediaType},
+		{"POST", "/api/v2/sessions/" + f + "/attributes", js, `{"name":"公的　花子","address":"東京都","birth":"2000","sex":"2"}`, 400, booking.ECInvalid},
+		{"POST", "/api/v2/sessions/" + f + "/attributes", js, `{"name":"` + huge + `"}`, 413, booking.ECTooLarge},
+		{"POST", "/api/v2/sessions/" + string(unknown) + "/attributes", js, `{"name":"公的　花子","address":"東京都","birth":"20000101","sex":"2"}`, 404, booking.ECNotFound},
+		{"POST", "/api/v2/sessions/" + c + "/attributes", js, `{"name":"公的　太郎","address":"東京都","birth":"20000101","sex":"1"}`, 409, booking.ECStepDone},
+		{"GET", "/api/v2/sessions/" + f + "/content", "", "", 409, booking.ECOutOfOrder},
+		{"GET", "/api/v2/sessions/" + string(unknown) + "/content", "", "", 404, booking.ECNotFound},
+		{"POST", "/api/v2/sessions/" + f + "/signature", js, `{"cms":"AAAA"}`, 409, booking.ECOutOfOrder},
+		{"POST", "/api/v2/sessions/" + c + "/signature", js, `{"cms":"!!!not base64"}`, 400, booking.ECInvalid},
+		{"POST", "/api/v2/sessions/" + c + "/signature", js, `{"cms":""}`, 400, booking.ECBadSignature},
+		{"POST", "/api/v2/sessions/" + c + "/signature", js, `{"cms":"Z2FyYmFnZQ=="}`, 400, booking.ECBadSignature},
+		{"POST", "/api/v2/sessions/" + c + "/signature", js, string(truncated), 400, booking.ECBadSignature},
+		{"POST", "/api/v2/sessions/" + c + "/signature", "application/pkcs7-mime", string(cms), 415, booking.ECMediaType},
+		{"POST", "/api/v2/sessions/" + c + "/signature", js, `{"cms":"` + huge + `"}`, 413, booking.ECTooLarge},
+		{"POST", "/api/v2/sessions/" + string(unknown) + "/signature", js, `{"cms":"AAAA"}`, 404, booking.ECNotFound},
+		{"GET", "/api/v2/sessions/" + c + "/page", "", "", 401, booking.ECUnauthorized},
+		{"POST", "/api/v2/sessions/" + c + "/confirm", js, `{"login_id":"x"}`, 401, booking.ECUnauthorized},
+		{"POST", "/api/v2/sessions/" + c + "/confirm", js, `{"login_id":`, 400, booking.ECInvalid},
+		{"GET", "/api/v2/sessions", "", "", 405, booking.ECMethod},
+		{"GET", "/api/v1/sessions/" + c, "", "", 426, booking.ECUpgrade},
+		{"DELETE", "/api/v2/sessions/" + c, "", "", 405, booking.ECMethod},
+		{"GET", "/api/v2/sessions/" + c + "/signature", "", "", 405, booking.ECMethod},
 	}
 	for _, tc := range cases {
 		w := raw(t, h, tc.method, tc.path, tc.ctype, strings.NewReader(tc.body), remote())
@@ -452,13 +503,11 @@ func trim(s string) string {
 func TestGuessingIsRateLimited(t *testing.T) {
 	e := newEnv(t)
 	h := e.srv
-	frozen := time.Now()
-	e.srv.guesses.now = func() time.Time { return frozen }
 	guesser := "198.51.100.7:5555"
 	limited := false
 	for i := 0; i < 30; i++ {
 		c, _ := booking.NewCode()
-		w := raw(t, h, "GET", "/api/v1/sessions/"+string(c), "", nil, guesser)
+		w := raw(t, h, "GET", "/api/v2/sessions/"+string(c), "", nil, guesser)
 		if w.Code == http.StatusTooManyRequests {
 			wantError(t, w, 429, booking.ECRateLimited, "guess")
 			if i < 10 {
@@ -475,25 +524,23 @@ func TestGuessingIsRateLimited(t *testing.T) {
 		t.Fatal("30 guesses were not rate limited")
 	}
 	// Another resident is not affected.
-	cr, _ := e.cl.Create(context.Background(), booking.ModeTwoStep)
+	cr, _ := e.create(context.Background(), t, booking.ModeTwoStep)
 	code, _ := booking.ParseCode(cr.Code)
-	if w := raw(t, h, "GET", "/api/v1/sessions/"+string(code), "", nil, "203.0.113.9:1"); w.Code != 200 {
-		t.Fatalf("other client: %d %s", w.Code, w.Body)
+	if c := claimRaw(t, h, code, "203.0.113.9:1"); c != 200 && c != http.StatusConflict {
+		t.Fatalf("other client: %d", c)
 	}
 	// The guesser is refused even with a right code, until tokens refill.
-	if w := raw(t, h, "GET", "/api/v1/sessions/"+string(code), "", nil, guesser); w.Code != 429 {
-		t.Fatalf("guesser with right code: %d", w.Code)
+	if c := claimRaw(t, h, code, guesser); c != 429 {
+		t.Fatalf("guesser with right code: %d", c)
 	}
-	e.srv.guesses.now = func() time.Time { return frozen.Add(time.Minute) }
-	if w := raw(t, h, "GET", "/api/v1/sessions/"+string(code), "", nil, guesser); w.Code != 200 {
-		t.Fatalf("guesser after a minute: %d", w.Code)
+	e.clock.Add(time.Minute)
+	if c := claimRaw(t, h, code, guesser); c != http.StatusConflict {
+		t.Fatalf("guesser after a minute: %d (want 409: claimed by the other client)", c)
 	}
 }
 
 func TestShutdownKeepsAcceptedUpload(t *testing.T) {
 	e := newEnv(t)
-	_, code, content := e.confirmed(t)
-	e.ver.delay = 300 * time.Millisecond
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -502,6 +549,24 @@ func TestShutdownKeepsAcceptedUpload(t *testing.T) {
 	go hs.Serve(ln)
 	cl, _ := client.New("http://"+ln.Addr().String(), nil)
 	cl.MaxAttempts = 1
+	ctx := context.Background()
+	cr, _ := cl.Create(ctx, booking.ModeTwoStep)
+	ref, _ := booking.ParseRef(cr.Link, "")
+	code := ref.Code
+	if _, err := cl.Claim(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cl.PutAttributes(ctx, code, hanako); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cl.Confirm(ctx, code, cr.PageToken, "tarou1234567"); err != nil {
+		t.Fatal(err)
+	}
+	content, err := cl.Content(ctx, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.ver.delay = 300 * time.Millisecond
 	done := make(chan error, 1)
 	go func() {
 		_, err := cl.PutSignature(context.Background(), code, fakeCMS(content, booking.OutcomeValid))
@@ -533,7 +598,7 @@ func TestCreationIsRateLimited(t *testing.T) {
 	busy := "198.51.100.8:1"
 	n := 0
 	for ; n < 100; n++ {
-		w := raw(t, e.srv, "POST", "/api/v1/sessions", "application/json", strings.NewReader(`{}`), busy)
+		w := raw(t, e.srv, "POST", "/api/v2/sessions", "application/json", strings.NewReader(`{}`), busy)
 		if w.Code == http.StatusTooManyRequests {
 			wantError(t, w, 429, booking.ECRateLimited, "create")
 			break
@@ -545,7 +610,7 @@ func TestCreationIsRateLimited(t *testing.T) {
 	if n != 30 {
 		t.Fatalf("limited after %d creations, want 30 (the burst)", n)
 	}
-	if w := raw(t, e.srv, "POST", "/api/v1/sessions", "application/json", strings.NewReader(`{}`), "203.0.113.5:1"); w.Code != http.StatusCreated {
+	if w := raw(t, e.srv, "POST", "/api/v2/sessions", "application/json", strings.NewReader(`{}`), "203.0.113.5:1"); w.Code != http.StatusCreated {
 		t.Fatalf("another address: %d", w.Code)
 	}
 }

@@ -58,7 +58,7 @@ func TestRealSignatures(t *testing.T) {
 	}
 
 	// One-PIN: the attributes come from the certificate.
-	cr, _ := e.cl.Create(ctx, booking.ModeOnePIN)
+	cr, _ := e.create(ctx, t, booking.ModeOnePIN)
 	code, _ := booking.ParseCode(cr.Code)
 	if _, err := e.cl.Confirm(ctx, code, cr.PageToken, "hanako2000"); err != nil {
 		t.Fatal(err)

@@ -45,20 +45,26 @@ func (v *Verifier) Verify(ctx context.Context, req booking.VerifyRequest) (booki
 	// which must be exactly this session's (a replay from another session
 	// or service carries other bytes).
 	res, err := verify.Verify(ctx, req.CMS, opts)
-	detached := false
 	if res.Content == nil && errors.Is(err, verify.ErrMalformed) {
 		// Possibly a detached signature: check it over this session's
 		// content; a replay then fails its message digest.
 		opts.Content = req.Content
 		res, err = verify.Verify(ctx, req.CMS, opts)
-		detached = true
 	}
 	for _, k := range uploaderFault {
 		if errors.Is(err, k) {
 			return booking.Verdict{}, &booking.Error{Code: booking.ECBadSignature, Message: "not a CMS SignedData this service can read", Err: err}
 		}
 	}
-	if detached && errors.Is(err, verify.ErrBadSignature) {
+	if errors.Is(err, verify.ErrUnknownCA) {
+		// Anyone can make a CMS with a CA of their own: not a check of
+		// this session's resident, so it uses no attempt.
+		return booking.Verdict{}, &booking.Error{Code: booking.ECUntrustedSigner, Message: "the signing certificate is not from a trusted JPKI CA", Err: err}
+	}
+	if errors.Is(err, verify.ErrBadSignature) {
+		// Detached: the digest is not of this session's content. Attached:
+		// the signature is not over the content it carries. Either way it
+		// is not a signature over this session's content.
 		return booking.Verdict{}, &booking.Error{Code: booking.ECContentMismatch, Message: "the signature is not over this session's content", Err: err}
 	}
 	if res.Content != nil && !bytes.Equal(res.Content, req.Content) {

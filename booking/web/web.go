@@ -9,14 +9,18 @@
 package web
 
 import (
+	"crypto/rand"
+	"crypto/subtle"
 	"embed"
 	"encoding/base64"
 	"encoding/json"
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	qrcode "github.com/skip2/go-qrcode"
 
@@ -27,8 +31,19 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// cookieName holds "CODE.PAGETOKEN" of the browser's registration.
+// cookieName holds "CODE.PAGETOKEN.LINKSECRET" of the browser's
+// registration: the page shows the link and the QR code (which carry the
+// link's secret) on every step.
 const cookieName = "bk_reg"
+
+// csrfCookie holds the browser's CSRF token; every state-changing request
+// must repeat it in the form field csrfField or the header csrfHeader,
+// which a page of another site can neither read nor forge.
+const (
+	csrfCookie = "bk_csrf"
+	csrfField  = "csrf"
+	csrfHeader = "X-CSRF-Token"
+)
 
 // Page serves the registration pages.
 type Page struct {
@@ -40,6 +55,7 @@ type Page struct {
 	baseURL string
 	log     *slog.Logger
 	tmpl    *template.Template
+	cop     *http.CrossOriginProtection
 }
 
 // New returns the registration page for svc; baseURL is the service's
@@ -50,7 +66,12 @@ func New(svc *booking.Service, baseURL string, log *slog.Logger) *Page {
 	}
 	funcs := template.FuncMap{"ja": func(t assets.Text) string { return t.JA }, "inc": func(i int) int { return i + 1 }}
 	t := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
-	return &Page{svc: svc, baseURL: strings.TrimRight(baseURL, "/"), log: log, tmpl: t}
+	p := &Page{svc: svc, baseURL: strings.TrimRight(baseURL, "/"), log: log, tmpl: t, cop: http.NewCrossOriginProtection()}
+	// The public origin, for a service behind a proxy that rewrites Host.
+	if u, err := url.Parse(p.baseURL); err == nil && u.Host != "" {
+		_ = p.cop.AddTrustedOrigin(u.Scheme + "://" + u.Host)
+	}
+	return p
 }
 
 // Handler is the mux the page registers on.
@@ -63,18 +84,82 @@ func (p *Page) Register(mux Handler) {
 	mux.Handle("GET /{$}", http.HandlerFunc(p.top))
 	mux.Handle("GET /register", http.HandlerFunc(p.agree))
 	mux.Handle("GET /register/form", http.HandlerFunc(p.form))
-	mux.Handle("POST /register/form", http.HandlerFunc(p.submitForm))
-	mux.Handle("POST /register/card", http.HandlerFunc(p.toCard))
-	mux.Handle("POST /register/complete", http.HandlerFunc(p.complete))
-	mux.Handle("POST /register/session", http.HandlerFunc(p.newSession))
+	mux.Handle("POST /register/form", p.guard(p.submitForm))
+	mux.Handle("POST /register/card", p.guard(p.toCard))
+	mux.Handle("POST /register/complete", p.guard(p.complete))
+	mux.Handle("POST /register/session", p.guard(p.newSession))
 	mux.Handle("GET /register/session", http.HandlerFunc(p.sessionState))
+	mux.Handle("GET /register/claim", http.HandlerFunc(p.claimState))
+	mux.Handle("POST /register/claim/confirm", p.guard(p.confirmClaim))
+	mux.Handle("POST /register/release", p.guard(p.release))
 	mux.Handle("GET /s/{code}", http.HandlerFunc(p.sessionLanding))
+}
+
+// guard wraps a state-changing handler: the request must come from this
+// service's own pages (Origin and Sec-Fetch-Site, http.CrossOriginProtection)
+// and carry the browser's CSRF token; SameSite cookies alone do not stop
+// a cross-site request that starts a new registration. Form values must be
+// valid UTF-8.
+func (p *Page) guard(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := p.cop.Check(r); err != nil {
+			p.refuse(w, r, http.StatusForbidden, assets.BookingPage.Forbidden)
+			return
+		}
+		c, err := r.Cookie(csrfCookie)
+		got := r.Header.Get(csrfHeader)
+		if got == "" {
+			got = r.PostFormValue(csrfField)
+		}
+		if err != nil || c.Value == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(got)) != 1 {
+			p.refuse(w, r, http.StatusForbidden, assets.BookingPage.Forbidden)
+			return
+		}
+		if err := r.ParseForm(); err != nil {
+			p.refuse(w, r, http.StatusBadRequest, assets.BookingPage.BadText)
+			return
+		}
+		for _, vs := range r.PostForm {
+			for _, v := range vs {
+				if !utf8.ValidString(v) {
+					p.refuse(w, r, http.StatusBadRequest, assets.BookingPage.BadText)
+					return
+				}
+			}
+		}
+		h(w, r)
+	})
+}
+
+// refuse answers a refused request: JSON to the page's script, a page with
+// the text to a form.
+func (p *Page) refuse(w http.ResponseWriter, r *http.Request, status int, t assets.Text) {
+	if r.URL.Path != "/register/form" && r.URL.Path != "/register/card" && r.URL.Path != "/register/complete" {
+		p.json(w, status, stateAnswer{Error: t.JA, Code: http.StatusText(status)})
+		return
+	}
+	p.render(w, r, status, "top.html", view{Notice: t.JA})
+}
+
+// csrfToken returns the browser's CSRF token, setting the cookie first if
+// the browser has none.
+func (p *Page) csrfToken(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
+		return c.Value
+	}
+	b := make([]byte, 32)
+	rand.Read(b)
+	tok := base64.RawURLEncoding.EncodeToString(b)
+	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: strings.HasPrefix(p.baseURL, "https:")})
+	return tok
 }
 
 // view is what every template gets.
 type view struct {
-	T       any // assets.BookingPage
-	Step    int // 1..4, 0 for pages outside the flow
+	CSRF    string // the browser's CSRF token, for every form
+	T       any    // assets.BookingPage
+	Step    int    // 1..4, 0 for pages outside the flow
 	Steps   []assets.Text
 	Error   *assets.Entry
 	Session *sessionView
@@ -106,8 +191,9 @@ type formData struct {
 	Notice                              bool
 }
 
-func (p *Page) render(w http.ResponseWriter, status int, name string, v view) {
+func (p *Page) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
 	v.T = assets.BookingPage
+	v.CSRF = p.csrfToken(w, r)
 	v.Steps = []assets.Text{assets.BookingPage.StepInput, assets.BookingPage.StepConfirm, assets.BookingPage.StepCard, assets.BookingPage.StepDone}
 	v.Allowed = p.svc.AllowOnePIN()
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -125,9 +211,11 @@ func entry(c assets.Code) *assets.Entry {
 	return &e
 }
 
-func (p *Page) top(w http.ResponseWriter, r *http.Request) { p.render(w, 200, "top.html", view{}) }
+func (p *Page) top(w http.ResponseWriter, r *http.Request) { p.render(w, r, 200, "top.html", view{}) }
 
-func (p *Page) agree(w http.ResponseWriter, r *http.Request) { p.render(w, 200, "agree.html", view{}) }
+func (p *Page) agree(w http.ResponseWriter, r *http.Request) {
+	p.render(w, r, 200, "agree.html", view{})
+}
 
 // registration returns the browser's session from its cookie.
 func (p *Page) registration(r *http.Request) (*booking.Session, string, error) {
@@ -135,20 +223,30 @@ func (p *Page) registration(r *http.Request) (*booking.Session, string, error) {
 	if err != nil {
 		return nil, "", booking.Errorf(booking.ECUnauthorized, "no registration in this browser")
 	}
-	codeS, tok, ok := strings.Cut(c.Value, ".")
-	if !ok {
+	parts := strings.Split(c.Value, ".")
+	if len(parts) != 3 {
 		return nil, "", booking.Errorf(booking.ECUnauthorized, "bad cookie")
 	}
-	code, err := booking.ParseCode(codeS)
+	code, err := booking.ParseCode(parts[0])
 	if err != nil {
 		return nil, "", booking.Errorf(booking.ECUnauthorized, "bad cookie")
 	}
-	s, err := p.svc.PageView(r.Context(), code, tok)
-	return s, tok, err
+	s, err := p.svc.PageView(r.Context(), code, parts[1])
+	if s != nil {
+		s.LinkSecret = parts[2]
+	}
+	return s, parts[1], err
+}
+
+// remember gives the browser the cookie of its registration s.
+func (p *Page) remember(w http.ResponseWriter, s *booking.Session) {
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: string(s.Code) + "." + s.PageToken + "." + s.LinkSecret, Path: "/",
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: strings.HasPrefix(p.baseURL, "https:"),
+		Expires: s.ExpiresAt})
 }
 
 func (p *Page) sessionView(s *booking.Session) *sessionView {
-	ref := booking.Ref{Service: p.baseURL, Code: s.Code}
+	ref := booking.Ref{Service: p.baseURL, Code: s.Code, Secret: s.LinkSecret}
 	sv := &sessionView{Code: s.Code.Display(), URL: ref.URL(), Link: template.URL(ref.Link()), Mode: s.Mode,
 		Expires: s.ExpiresAt.In(jst).Format("15:04")}
 	if png, err := qrcode.Encode(ref.URL(), qrcode.Medium, 200); err == nil {
@@ -179,7 +277,7 @@ func (p *Page) form(w http.ResponseWriter, r *http.Request) {
 		v.OnePIN = s.Mode == booking.ModeOnePIN
 	}
 	v.Form.LoginID = r.URL.Query().Get("login_id")
-	p.render(w, 200, "form.html", v)
+	p.render(w, r, 200, "form.html", v)
 }
 
 // newSession is called by the page's script when マイナンバーカード is chosen:
@@ -198,13 +296,73 @@ func (p *Page) newSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s, err := p.svc.Create(r.Context(), mode)
+	if booking.CodeOf(err) == booking.ECModeNotAllowed {
+		p.json(w, http.StatusForbidden, stateAnswer{Error: assets.BookingPage.OnePINNotOffered.JA, Code: string(booking.ECModeNotAllowed)})
+		return
+	}
 	if err != nil {
 		p.jsonError(w, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: string(s.Code) + "." + s.PageToken, Path: "/",
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: strings.HasPrefix(p.baseURL, "https:"),
-		Expires: s.ExpiresAt})
+	p.remember(w, s)
+	p.json(w, 201, p.sessionView(s))
+}
+
+// claimAnswer is what the page's script polls: whether a mynadesk holds
+// the session and the number it shows.
+type claimAnswer struct {
+	State  booking.ClaimState `json:"state"`
+	Number string             `json:"number,omitempty"`
+	Text   string             `json:"text,omitempty"`
+	Error  string             `json:"error,omitempty"`
+}
+
+func (p *Page) claimAnswer(s *booking.Session) claimAnswer {
+	a := claimAnswer{State: s.Claim, Number: s.ClaimNumber}
+	switch s.Claim {
+	case booking.ClaimPending:
+		a.Text = assets.BookingPage.ClaimPending.JA
+	case booking.ClaimConfirmed:
+		a.Text = assets.BookingPage.ClaimActive.JA
+	}
+	return a
+}
+
+// claimState answers the page's poll.
+func (p *Page) claimState(w http.ResponseWriter, r *http.Request) {
+	s, _, err := p.registration(r)
+	if err != nil {
+		p.json(w, 200, claimAnswer{Error: assets.Lookup(assets.CodeNotRead).Title.JA})
+		return
+	}
+	p.json(w, 200, p.claimAnswer(s))
+}
+
+// confirmClaim is 【確認番号が一致しています】.
+func (p *Page) confirmClaim(w http.ResponseWriter, r *http.Request) {
+	s, tok, err := p.registration(r)
+	if err == nil {
+		s, err = p.svc.ConfirmClaim(r.Context(), s.Code, tok)
+	}
+	if err != nil {
+		p.json(w, http.StatusConflict, claimAnswer{Error: assets.Lookup(assets.CodeSessionRefused).Title.JA})
+		return
+	}
+	p.json(w, 200, p.claimAnswer(s))
+}
+
+// release is 【確認番号が一致しません】: the session held by another mynadesk
+// ends and the page shows a new code.
+func (p *Page) release(w http.ResponseWriter, r *http.Request) {
+	s, tok, err := p.registration(r)
+	if err == nil {
+		s, err = p.svc.Release(r.Context(), s.Code, tok)
+	}
+	if err != nil {
+		p.jsonError(w, err)
+		return
+	}
+	p.remember(w, s)
 	p.json(w, 201, p.sessionView(s))
 }
 
@@ -247,7 +405,7 @@ func (p *Page) json(w http.ResponseWriter, status int, v any) {
 }
 
 func (p *Page) jsonError(w http.ResponseWriter, err error) {
-	p.log.Warn("booking/web: session", "err", err)
+	p.log.Warn("booking/web: session", "err", err) // booking errors carry no session code
 	p.json(w, 503, stateAnswer{Error: assets.Lookup(assets.CodeSessionBusy).Title.JA, Code: string(assets.CodeSessionBusy)})
 }
 
@@ -267,7 +425,7 @@ func (p *Page) submitForm(w http.ResponseWriter, r *http.Request) {
 	}
 	fail := func(t assets.Text) {
 		v.Notice = t.JA
-		p.render(w, http.StatusUnprocessableEntity, "form.html", v)
+		p.render(w, r, http.StatusUnprocessableEntity, "form.html", v)
 	}
 	switch {
 	case booking.ValidLoginID(f.LoginID) != nil:
@@ -282,21 +440,21 @@ func (p *Page) submitForm(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		v.Error = entry(assets.CodeNotRead)
-		p.render(w, http.StatusUnprocessableEntity, "form.html", v)
+		p.render(w, r, http.StatusUnprocessableEntity, "form.html", v)
 		return
 	}
 	if s.Expired(p.svc.Now()) {
 		v.Error = entry(assets.CodeSessionExpired)
-		p.render(w, http.StatusGone, "form.html", v)
+		p.render(w, r, http.StatusGone, "form.html", v)
 		return
 	}
 	if s.Mode == booking.ModeTwoStep && s.Attributes == nil {
 		v.Error = entry(assets.CodeNotRead)
-		p.render(w, http.StatusUnprocessableEntity, "form.html", v)
+		p.render(w, r, http.StatusUnprocessableEntity, "form.html", v)
 		return
 	}
 	v.Step = 2
-	p.render(w, 200, "confirm.html", v)
+	p.render(w, r, 200, "confirm.html", v)
 }
 
 // toCard is 【マイナンバーカードの確認へ】: fix the login ID and the
@@ -308,16 +466,20 @@ func (p *Page) toCard(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		v.Step = 1
 		v.Error = entry(assets.CodeNotRead)
-		p.render(w, http.StatusUnprocessableEntity, "form.html", v)
+		p.render(w, r, http.StatusUnprocessableEntity, "form.html", v)
 		return
 	}
 	v.Session = p.sessionView(s)
 	if !f.Notice {
 		v.Notice = assets.BookingPage.NeedNotice.JA
-		p.render(w, http.StatusUnprocessableEntity, "confirm.html", v)
+		p.render(w, r, http.StatusUnprocessableEntity, "confirm.html", v)
 		return
 	}
+	secret := s.LinkSecret
 	s, err = p.svc.Confirm(r.Context(), s.Code, tok, f.LoginID)
+	if s != nil {
+		s.LinkSecret = secret
+	}
 	if err != nil {
 		switch booking.CodeOf(err) {
 		case booking.ECExpired:
@@ -330,20 +492,28 @@ func (p *Page) toCard(w http.ResponseWriter, r *http.Request) {
 			v.Error = entry(assets.CodeSigRevocationUnknown)
 			p.log.Warn("booking/web: confirm", "err", err)
 		}
-		p.render(w, http.StatusUnprocessableEntity, "confirm.html", v)
+		p.render(w, r, http.StatusUnprocessableEntity, "confirm.html", v)
 		return
 	}
 	v.Step, v.Session = 3, p.sessionView(s)
-	p.render(w, 200, "card.html", v)
+	p.render(w, r, 200, "card.html", v)
 }
 
-// complete is 【完了する】: show the result of the signature check.
+// complete is 【完了する】: show the result of the signature check. A
+// successful registration takes the attributes here, and the store erases
+// them.
 func (p *Page) complete(w http.ResponseWriter, r *http.Request) {
-	s, _, err := p.registration(r)
+	s, tok, err := p.registration(r)
+	if err == nil && s.State == booking.StateDone {
+		secret := s.LinkSecret
+		if s, err = p.svc.Take(r.Context(), s.Code, tok); s != nil {
+			s.LinkSecret = secret
+		}
+	}
 	v := view{Step: 3}
 	if err != nil {
 		v.Error = entry(assets.CodeNotSigned)
-		p.render(w, http.StatusUnprocessableEntity, "card.html", v)
+		p.render(w, r, http.StatusUnprocessableEntity, "card.html", v)
 		return
 	}
 	v.Session = p.sessionView(s)
@@ -352,7 +522,7 @@ func (p *Page) complete(w http.ResponseWriter, r *http.Request) {
 		v.Step = 4
 		// The registration is done: the browser's cookie has served.
 		http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1})
-		p.render(w, 200, "done.html", v)
+		p.render(w, r, 200, "done.html", v)
 		return
 	}
 	status := http.StatusUnprocessableEntity
@@ -364,7 +534,7 @@ func (p *Page) complete(w http.ResponseWriter, r *http.Request) {
 	default:
 		v.Error = resultEntry(s.Result)
 	}
-	p.render(w, status, "card.html", v)
+	p.render(w, r, status, "card.html", v)
 }
 
 // resultEntry maps a stored result to the manual's message.
@@ -393,10 +563,10 @@ func (p *Page) sessionLanding(w http.ResponseWriter, r *http.Request) {
 	v := view{}
 	if err != nil {
 		v.Error = entry(assets.CodeSessionCode)
-		p.render(w, http.StatusNotFound, "landing.html", v)
+		p.render(w, r, http.StatusNotFound, "landing.html", v)
 		return
 	}
 	ref := booking.Ref{Service: p.baseURL, Code: code}
 	v.Session = &sessionView{Code: code.Display(), URL: ref.URL(), Link: template.URL(ref.Link())}
-	p.render(w, 200, "landing.html", v)
+	p.render(w, r, 200, "landing.html", v)
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http/httptest"
 	"os"
@@ -43,7 +44,12 @@ type site struct {
 func newSite(t *testing.T) *site { return newSiteWith(t, nil) }
 
 // newSiteWith uses v as the verifier (the test PKI's with its CRL if nil).
-func newSiteWith(t *testing.T, v booking.Verifier) *site {
+func newSiteWith(t *testing.T, v booking.Verifier) *site { return newSiteFull(t, v, true) }
+
+// newSiteOpts is newSite with one-PIN allowed or not.
+func newSiteOpts(t *testing.T, onePIN bool) *site { return newSiteFull(t, nil, onePIN) }
+
+func newSiteFull(t *testing.T, v booking.Verifier, onePIN bool) *site {
 	t.Helper()
 	pki := testpki.Get(t)
 	if v == nil {
@@ -59,7 +65,7 @@ func newSiteWith(t *testing.T, v booking.Verifier) *site {
 	t.Cleanup(ts.Close)
 	log := slog.New(slog.DiscardHandler)
 	svc, err := booking.NewService(booking.Config{Store: st, Verifier: v, ServiceID: ts.URL,
-		ServiceName: "施設予約システム", AllowOnePIN: true, Now: ck.Now, Logger: log})
+		ServiceName: "施設予約システム", AllowOnePIN: onePIN, Now: ck.Now, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +131,28 @@ func (s *site) toForm(t *testing.T, p *chromium.Page, shots bool) booking.Code {
 	if shots {
 		s.shot(t, p, "04-card-chosen")
 	}
+	s.claimLink(t, p, code)
 	return code
+}
+
+// claimLink is mynadesk opened by 【アプリを起動する】: the link's secret
+// claims the session at once, and the page shows the same number.
+func (s *site) claimLink(t *testing.T, p *chromium.Page, code booking.Code) {
+	t.Helper()
+	var href string
+	p.Eval(`document.getElementById("launch").getAttribute("href")`, &href)
+	ref, err := booking.ParseRef(href, "")
+	if err != nil || ref.Secret == "" {
+		t.Fatalf("link %q: %v", href, err)
+	}
+	in, err := s.cl.Claim(context.Background(), ref)
+	if err != nil || in.Claim == nil || in.Claim.State != booking.ClaimConfirmed {
+		t.Fatalf("claim through the link: %+v %v", in, err)
+	}
+	p.WaitFor(`document.getElementById("claimnumber") && document.getElementById("claimnumber").textContent == "` + in.Claim.Number + `"`)
+	if p.Text("#claimok") != "" {
+		t.Fatal("a link claim asks the resident to compare numbers")
+	}
 }
 
 // toCard goes from a form with step 1 done to the card check page.
@@ -302,6 +329,7 @@ func TestRegistrationOnePIN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.claimLink(t, p, code)
 	in, err := s.cl.Session(context.Background(), code)
 	if err != nil || in.Mode != booking.ModeOnePIN {
 		t.Fatalf("session %+v %v", in, err)
@@ -339,7 +367,63 @@ func wantLink(t *testing.T, p *chromium.Page, service string, code booking.Code)
 	var href string
 	p.Eval(`document.getElementById("launch").getAttribute("href")`, &href)
 	ref, err := booking.ParseRef(href, "")
-	if err != nil || ref.Code != code || ref.Service != service || !strings.HasPrefix(href, "mynadesk://session?") {
+	if err != nil || ref.Code != code || ref.Service != service || ref.Secret == "" || !strings.HasPrefix(href, "mynadesk://session?") {
 		t.Fatalf("【アプリを起動する】 href %q: %+v %v", href, ref, err)
 	}
+}
+
+// A typed code (finding 2): the page shows the claim's confirmation number
+// and goes on only when the resident says it matches; a wrong claim is
+// released from the page, which shows a new code the bystander cannot use.
+func TestClaimOnThePage(t *testing.T) {
+	s := newSite(t)
+	p := chromium.Start(t).NewPage(t)
+	p.Navigate(s.url + "/register/form")
+	p.Type("#login_id", "tarou1234567")
+	p.Type("#password", "himitsu99")
+	p.Click("#m_card")
+	p.WaitFor(`document.getElementById("code")`)
+	code, _ := booking.ParseCode(p.Text("#code"))
+	ctx := context.Background()
+	// A bystander types the code first.
+	by, _ := client.New(s.url, nil)
+	bin, err := by.Claim(ctx, booking.Ref{Service: s.url, Code: code})
+	if err != nil || bin.Claim.State != booking.ClaimPending {
+		t.Fatalf("bystander: %+v %v", bin, err)
+	}
+	p.WaitFor(`document.getElementById("claimng")`)
+	wantText(t, p, "#claimnumber", bin.Claim.Number)
+	wantText(t, p, "#claimbox", assets.BookingPage.ClaimPending.JA)
+	s.shot(t, p, "05a-claim-pending")
+	// The resident's mynadesk says another mynadesk has the session.
+	if _, err := s.cl.Claim(ctx, booking.Ref{Service: s.url, Code: code}); !errors.Is(err, booking.ErrClaimed) {
+		t.Fatalf("resident after the bystander: %v", err)
+	}
+	p.Click("#claimng")
+	p.WaitFor(`document.getElementById("code").textContent != "` + code.Display() + `"`)
+	fresh, err := booking.ParseCode(p.Text("#code"))
+	if err != nil || fresh == code {
+		t.Fatalf("new code %q: %v", p.Text("#code"), err)
+	}
+	wantLink(t, p, s.url, fresh)
+	s.shot(t, p, "05b-claim-released")
+	if _, err := by.Session(ctx, code); !errors.Is(err, booking.ErrExpired) {
+		t.Fatalf("bystander after release: %v", err)
+	}
+	// The resident types the new code: same number on both, and 【一致】.
+	in, err := s.cl.Claim(ctx, booking.Ref{Service: s.url, Code: fresh})
+	if err != nil || in.Claim.State != booking.ClaimPending {
+		t.Fatalf("resident: %+v %v", in, err)
+	}
+	p.WaitFor(`document.getElementById("claimok")`)
+	wantText(t, p, "#claimnumber", in.Claim.Number)
+	if _, err := s.cl.PutAttributes(ctx, fresh, testpki.Attributes(testpki.Hanako)); !errors.Is(err, &booking.Error{Code: booking.ECNotReady}) {
+		t.Fatalf("step 1 before the numbers were compared: %v", err)
+	}
+	p.Click("#claimok")
+	p.WaitFor(`document.getElementById("claimbox") && !document.getElementById("claimok")`)
+	if _, err := s.cl.PutAttributes(ctx, fresh, testpki.Attributes(testpki.Hanako)); err != nil {
+		t.Fatalf("step 1 after 【確認番号が一致しています】: %v", err)
+	}
+	s.shot(t, p, "05c-claim-confirmed")
 }

@@ -2,7 +2,8 @@
 // protocol for mynadesk, the account registration page, and the signature
 // check through package verify.
 //
-//	bookingd --listen 127.0.0.1:8080 [--db sqlite:PATH|postgres://…] --roots FILE… [--crl FILE…] [--ocsp URL]
+//	bookingd --listen 127.0.0.1:8080 [--db sqlite:PATH|postgres://…] --roots FILE… [--crl FILE…] [--crl-url URL…] [--ocsp URL]
+//	         [--tls-cert F --tls-key F | --behind-tls-proxy] [--trusted-proxy CIDR…]
 //
 // Every flag can also be set in a config file (--config, YAML/TOML/JSON) or
 // the environment as MYNADESK_BOOKINGD_<FLAG> (dashes as underscores).
@@ -16,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
@@ -25,6 +27,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/mynadesk/mynadesk/booking"
+	"github.com/mynadesk/mynadesk/booking/crlwatch"
 	"github.com/mynadesk/mynadesk/booking/postgres"
 	"github.com/mynadesk/mynadesk/booking/server"
 	"github.com/mynadesk/mynadesk/booking/sqlite"
@@ -48,29 +51,36 @@ const envPrefix = "MYNADESK_BOOKINGD"
 // file (--config, YAML, TOML or JSON), then MYNADESK_BOOKINGD_*, then flags.
 // A new setting is one tagged field here (internal/config).
 type options struct {
-	Listen          string        `config:"listen" usage:"address to listen on"`
-	DB              string        `config:"db" usage:"session store: sqlite:PATH or postgres://…"`
-	Roots           []string      `config:"roots" usage:"trust roots: PEM/DER files of the JPKI signing CAs"`
-	RootsMode       string        `config:"roots-mode" usage:"production (J-LIS roots, production policy) or test (test cards, virtual card)"`
-	CRL             []string      `config:"crl" usage:"CRL files of the signing CAs"`
-	OCSP            string        `config:"ocsp" usage:"OCSP responder URL (asked before the CRL)"`
-	BaseURL         string        `config:"base-url" usage:"public base URL of this service (default http://LISTEN)"`
-	ServiceID       string        `config:"service-id" usage:"the service's identity in the content to sign (default the base URL)"`
-	ServiceName     string        `config:"service-name" usage:"the service's name shown by mynadesk"`
-	AllowOnePIN     bool          `config:"allow-one-pin" usage:"offer the one-PIN variant (attributes from the certificate)"`
-	TTL             time.Duration `config:"ttl" usage:"session lifetime"`
-	CreatePerMinute float64       `config:"create-per-minute" usage:"sessions one client address may create per minute"`
-	Keep            time.Duration `config:"keep" usage:"how long expired sessions are kept before deletion"`
-	ShutdownGrace   time.Duration `config:"shutdown-grace" usage:"time accepted requests get to finish on shutdown"`
-	TLSCert         string        `config:"tls-cert" usage:"TLS certificate file (serve HTTPS)"`
-	TLSKey          string        `config:"tls-key" usage:"TLS key file"`
-	LogLevel        string        `config:"log-level" usage:"debug, info, warn or error"`
+	Listen               string        `config:"listen" usage:"address to listen on"`
+	DB                   string        `config:"db" usage:"session store: sqlite:PATH or postgres://…"`
+	Roots                []string      `config:"roots" usage:"trust roots: PEM/DER files of the JPKI signing CAs"`
+	RootsMode            string        `config:"roots-mode" usage:"production (J-LIS roots, production policy) or test (test cards, virtual card)"`
+	CRL                  []string      `config:"crl" usage:"CRL files of the signing CAs (re-read when they change)"`
+	CRLURL               []string      `config:"crl-url" usage:"URLs to fetch the signing CAs' CRLs from, before each nextUpdate"`
+	CRLInterval          time.Duration `config:"crl-interval" usage:"how often CRL files are looked at for a new version"`
+	OCSP                 string        `config:"ocsp" usage:"OCSP responder URL (asked before the CRL)"`
+	BaseURL              string        `config:"base-url" usage:"public base URL of this service (default http://LISTEN)"`
+	ServiceID            string        `config:"service-id" usage:"the service's identity in the content to sign (default the base URL)"`
+	ServiceName          string        `config:"service-name" usage:"the service's name shown by mynadesk"`
+	AllowOnePIN          bool          `config:"allow-one-pin" usage:"offer the one-PIN variant (attributes from the certificate)"`
+	TTL                  time.Duration `config:"ttl" usage:"session lifetime"`
+	CreatePerMinute      float64       `config:"create-per-minute" usage:"sessions one client address may create per minute"`
+	GuessPerMinute       int           `config:"guess-per-minute" usage:"unknown session codes one client address may look up per minute"`
+	GuessGlobalPerMinute int           `config:"guess-global-per-minute" usage:"unknown session codes the whole service answers per minute (shared by instances on one database)"`
+	TrustedProxies       []string      `config:"trusted-proxy" usage:"addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client"`
+	Keep                 time.Duration `config:"keep" usage:"how long expired sessions (already without personal data) are kept before deletion"`
+	ShutdownGrace        time.Duration `config:"shutdown-grace" usage:"time accepted requests get to finish on shutdown"`
+	TLSCert              string        `config:"tls-cert" usage:"TLS certificate file (serve HTTPS)"`
+	TLSKey               string        `config:"tls-key" usage:"TLS key file"`
+	BehindTLSProxy       bool          `config:"behind-tls-proxy" usage:"a reverse proxy terminates TLS: serve plain http on a non-loopback address (needs an https --base-url)"`
+	LogLevel             string        `config:"log-level" usage:"debug, info, warn or error"`
 }
 
 // defaultOptions are bookingd's defaults.
 var defaultOptions = options{Listen: "127.0.0.1:8080", DB: "sqlite:bookingd.db", RootsMode: "production",
-	ServiceName: "施設予約システム", TTL: booking.DefaultTTL, CreatePerMinute: 60, Keep: 24 * time.Hour,
-	ShutdownGrace: 30 * time.Second, LogLevel: "info"}
+	ServiceName: "施設予約システム", TTL: booking.DefaultTTL, CreatePerMinute: 60, Keep: 15 * time.Minute,
+	ShutdownGrace: 30 * time.Second, LogLevel: "info", CRLInterval: time.Minute,
+	GuessPerMinute: server.DefaultGuessPerMinute, GuessGlobalPerMinute: server.DefaultGuessGlobalPerMinute}
 
 func loadConfig(args []string, stderr io.Writer) (*options, error) {
 	fs := config.NewFlagSet("bookingd")
@@ -94,7 +104,59 @@ func loadConfig(args []string, stderr io.Writer) (*options, error) {
 	if len(c.Roots) == 0 {
 		return nil, errors.New("no trust roots: give --roots with the JPKI signing CA certificates")
 	}
+	if err := c.checkTLS(); err != nil {
+		return nil, err
+	}
 	return &c, nil
+}
+
+// checkTLS refuses plain http on an address others can reach: residents'
+// session traffic must be TLS from their mynadesk to whoever terminates it.
+func (c *options) checkTLS() error {
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return errors.New("--tls-cert and --tls-key go together")
+	}
+	if c.TLSCert != "" {
+		if c.BehindTLSProxy {
+			return errors.New("--behind-tls-proxy and --tls-cert exclude each other")
+		}
+		return nil
+	}
+	if c.BehindTLSProxy {
+		if !strings.HasPrefix(strings.ToLower(c.BaseURL), "https://") {
+			return errors.New("--behind-tls-proxy needs --base-url https://… (the address residents reach through the proxy)")
+		}
+		return nil
+	}
+	host, _, err := net.SplitHostPort(c.Listen)
+	if err != nil {
+		return fmt.Errorf("--listen %q: %w", c.Listen, err)
+	}
+	if !booking.IsLoopback(host) {
+		return fmt.Errorf("refusing to serve plain http on %s, which is not a loopback address: give --tls-cert and --tls-key, "+
+			"or --behind-tls-proxy if a reverse proxy in front terminates TLS", c.Listen)
+	}
+	if strings.HasPrefix(strings.ToLower(c.BaseURL), "https://") {
+		return errors.New("--base-url is https:// but bookingd has no certificate: give --tls-cert and --tls-key, " +
+			"or --behind-tls-proxy if a reverse proxy in front terminates TLS")
+	}
+	return nil
+}
+
+func parseProxies(list []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range list {
+		if p, err := netip.ParsePrefix(s); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxy %q: want an address or a CIDR", s)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 func openStore(ctx context.Context, db string) (booking.Store, error) {
@@ -146,14 +208,12 @@ func serve(ctx context.Context, c *options, log *slog.Logger) error {
 	if c.OCSP != "" {
 		checkers = append(checkers, &verify.OCSPChecker{URL: c.OCSP})
 	}
-	if len(c.CRL) > 0 {
+	var watcher *crlwatch.Watcher
+	if len(c.CRL)+len(c.CRLURL) > 0 {
 		idx := verify.NewCRLIndex(roots)
-		for _, f := range c.CRL {
-			info, err := idx.AddFile(f)
-			if err != nil {
-				return err
-			}
-			log.Info("CRL loaded", "file", f, "info", fmt.Sprintf("%+v", info))
+		watcher = &crlwatch.Watcher{Index: idx, Files: c.CRL, URLs: c.CRLURL, Interval: c.CRLInterval, Logger: log}
+		if err := watcher.Load(ctx); err != nil {
+			return err
 		}
 		checkers = append(checkers, idx)
 	}
@@ -192,8 +252,18 @@ func serve(ctx context.Context, c *options, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	api := server.New(svc, server.Options{BaseURL: base, Logger: log,
-		CreatePerMinute: c.CreatePerMinute, CreateBurst: max(int(c.CreatePerMinute/2), 1)})
+	proxies, err := parseProxies(c.TrustedProxies)
+	if err != nil {
+		return err
+	}
+	opts := server.Options{BaseURL: base, Logger: log, CreatePerMinute: c.CreatePerMinute,
+		CreateBurst: max(int(c.CreatePerMinute/2), 1), GuessPerMinute: c.GuessPerMinute,
+		GuessGlobalPerMinute: c.GuessGlobalPerMinute, TrustedProxies: proxies}
+	if watcher != nil {
+		opts.Health = watcher
+		go watcher.Run(ctx)
+	}
+	api := server.New(svc, opts)
 	page := web.New(svc, base, log)
 	page.AllowCreate = api.AllowCreate
 	page.Register(api)
@@ -237,9 +307,11 @@ func serve(ctx context.Context, c *options, log *slog.Logger) error {
 	return nil
 }
 
-// janitor deletes sessions expired for longer than keep, once a minute.
+// janitor erases the personal data of expired sessions and deletes those
+// expired for longer than keep, every 15 seconds: expiry is the latest
+// moment attributes stay in the store.
 func janitor(ctx context.Context, svc *booking.Service, keep time.Duration, log *slog.Logger) {
-	t := time.NewTicker(time.Minute)
+	t := time.NewTicker(15 * time.Second)
 	defer t.Stop()
 	for {
 		select {

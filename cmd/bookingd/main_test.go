@@ -3,7 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -196,7 +204,11 @@ func TestShutdownKeepsUpload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, _ := booking.ParseCode(cr.Code)
+	ref, _ := booking.ParseRef(cr.Link, "")
+	code := ref.Code
+	if _, err := cl.Claim(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := cl.PutAttributes(ctx, code, booking.Attributes{Name: hanako.Name, Address: hanako.Address, Birth: hanako.Birth, Sex: hanako.Sex}); err != nil {
 		t.Fatal(err)
 	}
@@ -247,4 +259,121 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(pkiDir)
 	}
 	os.Exit(code)
+}
+
+// bookingd never serves plain http on an address others can reach, nor
+// under an https base URL, unless told that a proxy terminates TLS.
+func TestRefusesPlainHTTPOffLoopback(t *testing.T) {
+	base := baseArgs(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--listen", "0.0.0.0:8443"}, "refusing to serve plain http on 0.0.0.0:8443"},
+		{[]string{"--listen", ":8443"}, "refusing to serve plain http"},
+		{[]string{"--listen", "192.0.2.10:80"}, "refusing to serve plain http"},
+		{[]string{"--base-url", "https://yoyaku.example.jp"}, "--base-url is https:// but bookingd has no certificate"},
+		{[]string{"--listen", "0.0.0.0:8080", "--behind-tls-proxy", "--base-url", "http://yoyaku.example.jp"}, "--behind-tls-proxy needs --base-url https://"},
+		{[]string{"--tls-cert", "x.pem"}, "--tls-cert and --tls-key go together"},
+	} {
+		var stderr bytes.Buffer
+		if code := run(context.Background(), append(slicesClone(base), tc.args...), &stderr); code != 2 || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("%v: exit %d, %s", tc.args, code, stderr.String())
+		}
+	}
+	// Told so, it serves plain http behind the proxy.
+	c, err := loadConfig(append(slicesClone(base), "--listen", "0.0.0.0:8080", "--behind-tls-proxy", "--base-url", "https://yoyaku.example.jp"), io.Discard)
+	if err != nil || !c.BehindTLSProxy {
+		t.Fatalf("behind a TLS proxy: %v", err)
+	}
+}
+
+func slicesClone(s []string) []string { return append([]string(nil), s...) }
+
+// With certificate files it serves HTTPS.
+func TestServesTLS(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	writeSelfSigned(t, certFile, keyFile)
+	args := append(baseArgs(t), "--tls-cert", certFile, "--tls-key", keyFile)
+	url, _, _ := start(t, args...)
+	https := strings.Replace(url, "http://", "https://", 1)
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	resp, err := hc.Get(https + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.TLS == nil {
+		t.Fatalf("https: %d %v", resp.StatusCode, resp.TLS)
+	}
+	if resp, err := http.Get(url + "/healthz"); err == nil && resp.StatusCode == 200 {
+		t.Fatal("plain http answered on the TLS port")
+	}
+}
+
+func writeSelfSigned(t *testing.T, certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, _ := x509.MarshalPKCS8PrivateKey(key)
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kb}), 0o600)
+}
+
+func get(t *testing.T, u string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// A CRL that is stale at start is a warning and /readyz says not ready;
+// the next CRL written over the file is picked up without a restart.
+func TestStaleCRLReloaded(t *testing.T) {
+	p, dir := testPKI(t)
+	crlFile := filepath.Join(t.TempDir(), "sign.crl")
+	now := time.Now()
+	stale, err := p.SignCA.IssueCRL(nil, now.Add(-48*time.Hour), now.Add(-24*time.Hour), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(crlFile, stale, 0o644)
+	url, log, _ := start(t, "--listen", "127.0.0.1:0", "--db", "sqlite:"+filepath.Join(t.TempDir(), "b.db"),
+		"--roots", filepath.Join(dir, jpkitest.FileSignCACert), "--roots-mode", "test", "--crl", crlFile, "--crl-interval", "50ms")
+	if !strings.Contains(log.String(), "level=WARN") || !strings.Contains(log.String(), "stale") {
+		t.Fatalf("no warning for a stale CRL:\n%s", log.String())
+	}
+	if code, body := get(t, url+"/readyz"); code != 503 || !strings.Contains(body, "stale") {
+		t.Fatalf("readyz with a stale CRL: %d %s", code, body)
+	}
+	if _, m := get(t, url+"/metrics"); !strings.Contains(m, "booking_crl_stale 1") || !strings.Contains(m, "booking_crl_age_seconds{") {
+		t.Fatalf("metrics:\n%s", m)
+	}
+	fresh, _ := p.SignCA.IssueCRL(nil, now.Add(-time.Minute), now.Add(24*time.Hour), 2)
+	os.WriteFile(crlFile+".new", fresh, 0o644)
+	os.Rename(crlFile+".new", crlFile)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		code, _ := get(t, url+"/readyz")
+		if code == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the new CRL was not picked up:\n%s", log.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

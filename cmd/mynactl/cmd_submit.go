@@ -36,11 +36,13 @@ func init() {
 
 // submitJSON is what --json prints.
 type submitJSON struct {
-	Session string          `json:"session"`
-	Service string          `json:"service"`
-	Result  *booking.Result `json:"result"`
-	Title   string          `json:"title"`
-	Message string          `json:"message,omitempty"`
+	Session string `json:"session"`
+	Service string `json:"service"`
+	// Confirmation is the number the booking page shows for this claim.
+	Confirmation string          `json:"confirmation,omitempty"`
+	Result       *booking.Result `json:"result"`
+	Title        string          `json:"title"`
+	Message      string          `json:"message,omitempty"`
 }
 
 func runSubmit(ctx context.Context, e *env, fs *pflag.FlagSet, args []string) error {
@@ -69,6 +71,12 @@ func runSubmit(ctx context.Context, e *env, fs *pflag.FlagSet, args []string) er
 				fmt.Fprintf(e.stderr, "mynactl: %s\n", stageText(s).In(e.lang))
 			}
 		}}
+	var number string
+	f.Claimed = func(n string, pending bool) {
+		number = n
+		// Shown even with --json: the resident compares it with the page.
+		fmt.Fprintf(e.stderr, "mynactl: %s\n", confirmationText(n, pending).In(e.lang))
+	}
 	if *show {
 		f.ShowContent = func(c []byte) error { _, err := e.stderr.Write(c); return err }
 	}
@@ -83,7 +91,8 @@ func runSubmit(ctx context.Context, e *env, fs *pflag.FlagSet, args []string) er
 	}
 	title, msg := verdictText(res, e.lang)
 	if e.json {
-		if err := e.printJSON(submitJSON{Session: ref.Code.Display(), Service: ref.Service, Result: &res, Title: title, Message: msg}); err != nil {
+		if err := e.printJSON(submitJSON{Session: ref.Code.Display(), Service: ref.Service, Confirmation: number,
+			Result: &res, Title: title, Message: msg}); err != nil {
 			return err
 		}
 	} else {
@@ -113,8 +122,19 @@ func verdictText(res booking.Result, lang assets.Lang) (title, msg string) {
 	return ent.Title.In(lang), ent.Message.In(lang)
 }
 
+// confirmationText is the line with the confirmation number.
+func confirmationText(n string, pending bool) assets.Text {
+	if pending {
+		return assets.Text{JA: "確認番号 " + n + " — 予約サイトの画面に同じ番号が表示されていることを確かめて、画面の【確認番号が一致しています】を押してください。",
+			EN: "Confirmation number " + n + " — check that the booking page shows the same number, then press 【確認番号が一致しています】 there."}
+	}
+	return assets.Text{JA: "確認番号 " + n + "(予約サイトの画面と同じ番号です)", EN: "Confirmation number " + n + " (the booking page shows the same)"}
+}
+
 func stageText(s resident.Stage) assets.Text {
 	switch s {
+	case resident.StageClaim:
+		return assets.Text{JA: "予約サイトの画面で確認番号を確かめてください…", EN: "Check the confirmation number on the booking page…"}
 	case resident.StageSession:
 		return assets.Text{JA: "予約サイトに接続しています…", EN: "Connecting to the booking site…"}
 	case resident.StageReading:

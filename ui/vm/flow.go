@@ -97,6 +97,11 @@ type FlowState struct {
 	// PendingUpload: a signature is held in memory and can be sent again
 	// without the signing password.
 	PendingUpload bool
+	// Confirmation is the claim's confirmation number, the same the
+	// booking page shows; ConfirmPending: the page waits for the resident
+	// to say the two match (a typed code).
+	Confirmation   string
+	ConfirmPending bool
 }
 
 // FlowDeps is what a Flow needs.
@@ -130,6 +135,10 @@ type Flow struct {
 	pinCh     chan []byte
 	pending   *resident.Pending
 	listeners []func(FlowState)
+	// client holds the claim of the session clientRef: a retry of the same
+	// session must prove the same claim, so it reuses the client.
+	client    *client.Client
+	clientRef booking.Ref
 }
 
 // NewFlow returns an idle Flow.
@@ -197,11 +206,16 @@ func (f *Flow) stopLocked() {
 
 func (f *Flow) run(ctx context.Context, gen int, ref booking.Ref, pinCh chan []byte) {
 	rs := &resident.Session{
-		NewClient: f.deps.NewClient,
+		// A retry of the same session must prove the same claim: the
+		// client holding it is made once per session.
+		NewClient: func(string) (*client.Client, error) { return f.sessionClient(ref) },
 		Card:      f.deps.Card,
 		Prompt:    f.prompt(ctx, gen, pinCh),
 		Poll:      f.deps.Poll,
 		Progress:  func(s resident.Stage) { f.stage(gen, s) },
+		Claimed: func(n string, pending bool) {
+			f.update(gen, func(s *FlowState) { s.Confirmation, s.ConfirmPending = n, pending })
+		},
 		ShowContent: func(c []byte) error {
 			f.update(gen, func(s *FlowState) { s.Content = string(c) })
 			return nil
@@ -209,6 +223,21 @@ func (f *Flow) run(ctx context.Context, gen int, ref booking.Ref, pinCh chan []b
 	}
 	res, err := rs.Run(ctx, ref)
 	f.finish(gen, res, err)
+}
+
+// sessionClient returns the client of ref's session, made once per session.
+func (f *Flow) sessionClient(ref booking.Ref) (*client.Client, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.client != nil && f.clientRef.Service == ref.Service && f.clientRef.Code == ref.Code {
+		return f.client, nil
+	}
+	cl, err := f.deps.NewClient(ref.Service)
+	if err != nil {
+		return nil, err
+	}
+	f.client, f.clientRef = cl, ref
+	return cl, nil
 }
 
 func (f *Flow) finish(gen int, res booking.Result, err error) {
@@ -249,8 +278,10 @@ func (f *Flow) stage(gen int, st resident.Stage) {
 		switch st {
 		case resident.StageSession:
 			s.Phase = PhaseConnecting
+		case resident.StageClaim:
+			s.Phase = PhaseWaitingPage
 		case resident.StageReading:
-			s.Phase, s.Step = PhasePreparing, 1
+			s.Phase, s.Step, s.ConfirmPending = PhasePreparing, 1, false
 		case resident.StageUploading:
 			s.Phase, s.ReadOK = PhaseUploading, true
 		case resident.StageWaiting:
@@ -365,6 +396,7 @@ func (f *Flow) Reset() {
 	f.gen++
 	gen := f.gen
 	f.st = FlowState{}
+	f.client, f.clientRef = nil, booking.Ref{} // the claim token goes with the resident
 	f.mu.Unlock()
 	f.update(gen, func(*FlowState) {})
 }

@@ -402,8 +402,36 @@ func TestCancelWhileTheCardSigns(t *testing.T) {
 	if s.Problem.Code != assets.CodeCancelled || s.SignOK || s.PendingUpload {
 		t.Fatalf("cancelled signing: %+v %+v", s, s.Problem)
 	}
-	info, err := r.env.Page.Session(context.Background(), r.ref.Code)
+	info, err := r.env.Peek(context.Background(), r.ref.Code)
 	if err != nil || info.Next != booking.NextSignature {
 		t.Fatalf("session after a cancelled signature: %+v %v", info, err)
+	}
+}
+
+// The app shows the claim's confirmation number; with a typed code it
+// waits, saying so, until the page confirms that the numbers match.
+func TestConfirmationNumber(t *testing.T) {
+	r := newRig(t)
+	r.insert(testenv.Hanako, r.env.PKIs.Valid, nil, sim.Faults{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ref, tok, err := r.env.Session(ctx, booking.ModeTwoStep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.ref, r.token = ref, tok
+	ref.Secret = "" // typed: no link secret
+	r.flow.Start(ref)
+	s := r.wait("pending claim", func(s vm.FlowState) bool { return s.ConfirmPending && s.Phase == vm.PhaseWaitingPage })
+	pv, err := r.env.Page.PageView(ctx, ref.Code, tok)
+	if err != nil || pv.Claim == nil || pv.Claim.Number != s.Confirmation || len(s.Confirmation) != 4 {
+		t.Fatalf("app shows %q, page %+v %v", s.Confirmation, pv.Claim, err)
+	}
+	if _, err := r.env.Page.ConfirmClaim(ctx, ref.Code, tok); err != nil {
+		t.Fatal(err)
+	}
+	s = r.waitPIN(card.PINHelper)
+	if s.ConfirmPending || s.Confirmation != pv.Claim.Number {
+		t.Fatalf("after the page confirmed: %+v", s)
 	}
 }

@@ -97,7 +97,7 @@ func TestCardGoneOverPCSC(t *testing.T) {
 	if s.Problem.Code != assets.CodeCardMoved || !s.Problem.Retry {
 		t.Fatalf("card gone: %+v", s.Problem)
 	}
-	info, err := env.Page.Session(context.Background(), ref.Code)
+	info, err := env.Peek(context.Background(), ref.Code)
 	if err != nil || info.Next != booking.NextAttributes {
 		t.Fatalf("a half read was uploaded: %+v %v", info, err)
 	}

@@ -23,6 +23,11 @@ type Dialect struct {
 	IsUnique func(err error) bool
 	// BlobType is the column type for bytes.
 	BlobType string
+	// AfterErase, if set, runs after personal data was erased, to make the
+	// erasure reach the files (SQLite: checkpoint and truncate the WAL).
+	AfterErase func(ctx context.Context, db *sql.DB) error
+	// BeforeClose, if set, runs before the database is closed.
+	BeforeClose func(db *sql.DB) error
 }
 
 // Store is a booking.Store over database/sql.
@@ -32,9 +37,16 @@ type Store struct {
 	q  queries
 }
 
-type queries struct{ insert, get, update, del string }
+type queries struct {
+	insert, get, update, del, reserve, release, erase, eraseExpired, miss, delMisses, claim string
+}
 
-const columns = "code, nonce, page_token, service, mode, state, login_id, created_at, expires_at, registered_at, attributes, signature_hash, result, attempts"
+const columns = "code, nonce, page_token, service, mode, state, login_id, created_at, expires_at, registered_at, attributes, signature_hash, result, attempts, link_hash, claim_hash, claim_number, claim_state"
+
+// added are the columns of protocol version 2, added to a table made by an
+// older bookingd.
+var added = []string{"link_hash TEXT NOT NULL DEFAULT ''", "claim_hash %s", "claim_number TEXT NOT NULL DEFAULT ''",
+	"claim_state TEXT NOT NULL DEFAULT ''"}
 
 // Schema returns the CREATE statements for the dialect.
 func Schema(d Dialect) []string {
@@ -53,9 +65,21 @@ func Schema(d Dialect) []string {
 	attributes TEXT,
 	signature_hash ` + d.BlobType + `,
 	result TEXT,
-	attempts INTEGER NOT NULL DEFAULT 0
+	attempts INTEGER NOT NULL DEFAULT 0,
+	link_hash TEXT NOT NULL DEFAULT '',
+	claim_hash ` + d.BlobType + `,
+	claim_number TEXT NOT NULL DEFAULT '',
+	claim_state TEXT NOT NULL DEFAULT ''
 )`,
 		`CREATE INDEX IF NOT EXISTS booking_sessions_expires ON booking_sessions (expires_at)`,
+		// The guess budget: misses per scope ("*" for the whole service, or
+		// a client address) per window, shared by every instance.
+		`CREATE TABLE IF NOT EXISTS booking_misses (
+	scope TEXT NOT NULL,
+	win BIGINT NOT NULL,
+	n INTEGER NOT NULL,
+	PRIMARY KEY (scope, win)
+)`,
 	}
 }
 
@@ -66,13 +90,35 @@ func New(ctx context.Context, db *sql.DB, d Dialect) (*Store, error) {
 			return nil, fmt.Errorf("booking store: schema: %w", err)
 		}
 	}
+	for _, col := range added {
+		if strings.Contains(col, "%s") {
+			col = fmt.Sprintf(col, d.BlobType)
+		}
+		// Fails with "duplicate column" / "already exists" on a table that
+		// has it, which is the usual case.
+		if _, err := db.ExecContext(ctx, "ALTER TABLE booking_sessions ADD COLUMN "+col); err != nil &&
+			!strings.Contains(err.Error(), "duplicate column") && !strings.Contains(err.Error(), "already exists") {
+			return nil, fmt.Errorf("booking store: schema: %w", err)
+		}
+	}
 	s := &Store{DB: db, d: d}
 	s.q = queries{
-		insert: d.Rebind("INSERT INTO booking_sessions (" + columns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+		insert: d.Rebind("INSERT INTO booking_sessions (" + columns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
 		get:    d.Rebind("SELECT " + columns + " FROM booking_sessions WHERE code = ?"),
 		update: d.Rebind(`UPDATE booking_sessions SET state = ?, login_id = ?, registered_at = ?, attributes = ?,
-	signature_hash = ?, result = ?, attempts = ? WHERE code = ? AND state = ?`),
+	signature_hash = ?, result = ? WHERE code = ? AND state = ?`),
 		del: d.Rebind("DELETE FROM booking_sessions WHERE expires_at < ?"),
+		// One statement each: the condition and the change are atomic on
+		// SQLite and on PostgreSQL, whichever instance runs them.
+		reserve: d.Rebind("UPDATE booking_sessions SET attempts = attempts + 1 WHERE code = ? AND state = 'confirmed' AND attempts < ?"),
+		release: d.Rebind("UPDATE booking_sessions SET attempts = attempts - 1 WHERE code = ? AND attempts > 0"),
+		erase:   d.Rebind("UPDATE booking_sessions SET attributes = NULL WHERE code = ? AND attributes IS NOT NULL"),
+		eraseExpired: d.Rebind(`UPDATE booking_sessions SET attributes = NULL, login_id = ''
+	WHERE expires_at < ? AND (attributes IS NOT NULL OR login_id <> '')`),
+		miss: d.Rebind(`INSERT INTO booking_misses (scope, win, n) VALUES (?, ?, 1)
+	ON CONFLICT (scope, win) DO UPDATE SET n = booking_misses.n + 1 RETURNING n`),
+		delMisses: d.Rebind("DELETE FROM booking_misses WHERE win < ?"),
+		claim:     d.Rebind("UPDATE booking_sessions SET claim_hash = ?, claim_number = ?, claim_state = ? WHERE code = ? AND claim_state = ?"),
 	}
 	return s, nil
 }
@@ -121,7 +167,8 @@ func (s *Store) Create(ctx context.Context, x *booking.Session) error {
 	}
 	_, err = s.DB.ExecContext(ctx, s.q.insert, string(x.Code), x.Nonce, x.PageToken, x.Service,
 		string(x.Mode), string(x.State), x.LoginID, ms(x.CreatedAt), ms(x.ExpiresAt),
-		ms(x.RegisteredAt), attrs, blobOrNull(x.SignatureHash), res, x.Attempts)
+		ms(x.RegisteredAt), attrs, blobOrNull(x.SignatureHash), res, x.Attempts, x.LinkHash,
+		blobOrNull(x.ClaimHash), x.ClaimNumber, string(x.Claim))
 	if err != nil {
 		if s.d.IsUnique(err) {
 			return booking.ErrConflict
@@ -135,13 +182,14 @@ func (s *Store) Create(ctx context.Context, x *booking.Session) error {
 func (s *Store) Get(ctx context.Context, code booking.Code) (*booking.Session, error) {
 	var (
 		x                            booking.Session
-		codeS, mode, state           string
+		codeS, mode, state, claim    string
 		created, expires, registered int64
 		attrs, res                   sql.NullString
-		hash                         []byte
+		hash, claimHash              []byte
 	)
 	err := s.DB.QueryRowContext(ctx, s.q.get, string(code)).Scan(&codeS, &x.Nonce, &x.PageToken,
-		&x.Service, &mode, &state, &x.LoginID, &created, &expires, &registered, &attrs, &hash, &res, &x.Attempts)
+		&x.Service, &mode, &state, &x.LoginID, &created, &expires, &registered, &attrs, &hash, &res, &x.Attempts,
+		&x.LinkHash, &claimHash, &x.ClaimNumber, &claim)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, booking.Errorf(booking.ECNotFound, "no such session")
 	}
@@ -153,6 +201,10 @@ func (s *Store) Get(ctx context.Context, code booking.Code) (*booking.Session, e
 	if len(hash) > 0 {
 		x.SignatureHash = hash
 	}
+	if len(claimHash) > 0 {
+		x.ClaimHash = claimHash
+	}
+	x.Claim = booking.ClaimState(claim)
 	if attrs.Valid {
 		x.Attributes = new(booking.Attributes)
 		if err := json.Unmarshal([]byte(attrs.String), x.Attributes); err != nil {
@@ -179,7 +231,7 @@ func (s *Store) Update(ctx context.Context, x *booking.Session, from booking.Sta
 		return err
 	}
 	r, err := s.DB.ExecContext(ctx, s.q.update, string(x.State), x.LoginID, ms(x.RegisteredAt),
-		attrs, blobOrNull(x.SignatureHash), res, x.Attempts, string(x.Code), string(from))
+		attrs, blobOrNull(x.SignatureHash), res, string(x.Code), string(from))
 	if err != nil {
 		return fmt.Errorf("booking store: update: %w", err)
 	}
@@ -200,11 +252,108 @@ func (s *Store) DeleteExpired(ctx context.Context, t time.Time) (int, error) {
 		return 0, fmt.Errorf("booking store: delete expired: %w", err)
 	}
 	n, err := r.RowsAffected()
-	return int(n), err
+	if err != nil || n == 0 {
+		return int(n), err
+	}
+	return int(n), s.afterErase(ctx)
+}
+
+// UpdateClaim implements booking.Store.
+func (s *Store) UpdateClaim(ctx context.Context, x *booking.Session, from booking.ClaimState) error {
+	r, err := s.DB.ExecContext(ctx, s.q.claim, blobOrNull(x.ClaimHash), x.ClaimNumber, string(x.Claim), string(x.Code), string(from))
+	if err != nil {
+		return fmt.Errorf("booking store: claim: %w", err)
+	}
+	if n, err := r.RowsAffected(); err != nil {
+		return fmt.Errorf("booking store: claim: %w", err)
+	} else if n == 0 {
+		return booking.ErrConflict
+	}
+	return nil
+}
+
+// ReserveAttempt implements booking.Store.
+func (s *Store) ReserveAttempt(ctx context.Context, code booking.Code, max int) error {
+	r, err := s.DB.ExecContext(ctx, s.q.reserve, string(code), max)
+	if err != nil {
+		return fmt.Errorf("booking store: reserve attempt: %w", err)
+	}
+	if n, err := r.RowsAffected(); err != nil {
+		return fmt.Errorf("booking store: reserve attempt: %w", err)
+	} else if n == 0 {
+		return booking.ErrConflict
+	}
+	return nil
+}
+
+// ReleaseAttempt implements booking.Store.
+func (s *Store) ReleaseAttempt(ctx context.Context, code booking.Code) error {
+	if _, err := s.DB.ExecContext(ctx, s.q.release, string(code)); err != nil {
+		return fmt.Errorf("booking store: release attempt: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) afterErase(ctx context.Context) error {
+	if s.d.AfterErase == nil {
+		return nil
+	}
+	if err := s.d.AfterErase(ctx, s.DB); err != nil {
+		return fmt.Errorf("booking store: erase: %w", err)
+	}
+	return nil
+}
+
+// EraseAttributes implements booking.Store.
+func (s *Store) EraseAttributes(ctx context.Context, code booking.Code) error {
+	r, err := s.DB.ExecContext(ctx, s.q.erase, string(code))
+	if err != nil {
+		return fmt.Errorf("booking store: erase: %w", err)
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return nil
+	}
+	return s.afterErase(ctx)
+}
+
+// EraseExpired implements booking.Store.
+func (s *Store) EraseExpired(ctx context.Context, t time.Time) (int, error) {
+	r, err := s.DB.ExecContext(ctx, s.q.eraseExpired, ms(t))
+	if err != nil {
+		return 0, fmt.Errorf("booking store: erase expired: %w", err)
+	}
+	n, _ := r.RowsAffected()
+	if n == 0 {
+		return 0, nil
+	}
+	return int(n), s.afterErase(ctx)
+}
+
+// CountMiss implements booking.Store.
+func (s *Store) CountMiss(ctx context.Context, scope string, window time.Time) (int, error) {
+	var n int
+	if err := s.DB.QueryRowContext(ctx, s.q.miss, scope, ms(window)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("booking store: count miss: %w", err)
+	}
+	return n, nil
+}
+
+// DeleteMisses implements booking.Store.
+func (s *Store) DeleteMisses(ctx context.Context, t time.Time) error {
+	if _, err := s.DB.ExecContext(ctx, s.q.delMisses, ms(t)); err != nil {
+		return fmt.Errorf("booking store: delete misses: %w", err)
+	}
+	return nil
 }
 
 // Close implements booking.Store.
-func (s *Store) Close() error { return s.DB.Close() }
+func (s *Store) Close() error {
+	var err error
+	if s.d.BeforeClose != nil {
+		err = s.d.BeforeClose(s.DB)
+	}
+	return errors.Join(err, s.DB.Close())
+}
 
 // Identity leaves "?" placeholders as they are.
 func Identity(q string) string { return q }

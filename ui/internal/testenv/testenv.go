@@ -64,6 +64,7 @@ type Env struct {
 	Other atomic.Bool
 
 	store booking.Store
+	svc   *booking.Service
 }
 
 // New starts an environment; dir holds the SQLite file. Close stops it.
@@ -96,6 +97,7 @@ func New(dir string) (*Env, error) {
 		api.ServeHTTP(w, r)
 	})
 	e.Server = ts
+	e.svc = svc
 	if e.Page, err = e.NewClient(ts.URL); err != nil {
 		e.Close()
 		return nil, err
@@ -158,6 +160,16 @@ func (e *Env) Session(ctx context.Context, mode booking.Mode) (booking.Ref, stri
 	}
 	ref, err := booking.ParseRef(cr.Link, "")
 	return ref, cr.PageToken, err
+}
+
+// Peek returns the session as its claimant would see it, read from the
+// store: tests check where a session is without the app's claim token.
+func (e *Env) Peek(ctx context.Context, code booking.Code) (booking.SessionInfo, error) {
+	sess, err := e.store.Get(ctx, code)
+	if err != nil {
+		return booking.SessionInfo{}, err
+	}
+	return e.svc.ClaimView(sess), nil
 }
 
 // ErrNeverRead is returned by Confirm when step 1 never arrived.
