@@ -19,6 +19,7 @@ const (
 	CodePINBlockedAuth Code = "P04"   // 利用者証明用 PIN blocked
 	CodePINBlockedSign Code = "P05"   // 署名用 password blocked
 	CodeJukiCard       Code = "13601" // a 住基カード: its own wording within 13600
+	CodeNoSignCert     Code = "13602" // a card without a signing certificate (children under 15)
 )
 
 // The manuals give one set of remedies for every read failure.
@@ -58,6 +59,11 @@ func init() {
 			Title:    Text{"住民基本台帳カードは使えません", "A Basic Resident Registration card cannot be used"},
 			Message:  Text{"カードリーダーに置かれたカードは住民基本台帳カード(住基カード)です。この手続きにはマイナンバーカードが必要です。", "The card in the reader is a Basic Resident Registration card (Juki card). This procedure needs a My Number Card."},
 			Remedies: []Text{{"マイナンバーカードをお持ちでない場合は、お住まいの市区町村の窓口でお申し込みください。", "If you do not have a My Number Card, apply for one at your municipal office."}}},
+		Entry{Code: CodeNoSignCert,
+			Title:   Text{"このマイナンバーカードには署名用電子証明書がありません", "This My Number Card has no signing certificate"},
+			Message: Text{"署名用電子証明書が入っていないため、② 電子署名ができません(15歳未満の方のカードなど)。", "The card holds no signing certificate, so step ② cannot be done (for example the card of a child under 15)."},
+			Remedies: []Text{{"署名用電子証明書の発行は、" + Term.Municipal.JA + "にお問い合わせください。", "Ask your municipal office about issuing a signing certificate."},
+				{"予約サイトで、ほかの本人確認の方法(窓口など)をお選びください。", "Choose another way to prove your identity on the booking site (e.g. at the counter)."}}},
 		Entry{Code: CodeReadOther,
 			Title:    Text{"マイナンバーカードの読み取りに失敗しました", "Reading the My Number Card failed"},
 			Message:  Text{"マイナンバーカードの読み取り中に予期しないエラーが発生しました。もう一度お試しください。", "An unexpected error occurred while reading the My Number Card. Please try again."},
@@ -93,22 +99,22 @@ func init() {
 		Entry{Code: CodePINFormat,
 			Title:    Text{"パスワードの形式が正しくありません", "The PIN has the wrong format"},
 			Message:  Text{"入力されたパスワードの桁数または文字が正しくありません。カードには送っていないため、入力回数は減っていません。", "The PIN has the wrong length or characters. It was not sent to the card, so no try was used."},
-			Remedies: []Text{{"券面事項入力補助用・利用者証明用のパスワードは数字4桁、署名用電子証明書のパスワードは英数字6文字から16文字です。", "The card input-helper and authentication PINs are 4 digits; the signing password is 6 to 16 letters and digits."}}},
+			Remedies: []Text{{"券面事項入力補助用パスワードは数字4桁、署名用パスワードは英数字6～16文字です。", "The card input-helper and authentication PINs are 4 digits; the signing password is 6 to 16 letters and digits."}}},
 		Entry{Code: CodePINWrong,
 			Title:    Text{"パスワードが違います", "Wrong PIN"},
 			Message:  Text{"入力されたパスワードが正しくありません。続けて間違えるとロックされます。", "The PIN is not correct. If it is entered wrongly again and again, it will be locked."},
-			Remedies: []Text{{"残りの回数を確かめて、慎重に入力してください。", "Check how many tries are left and enter it carefully."}, {"パスワードを忘れた場合は、お住まいの市区町村の窓口で再設定してください。", "If you have forgotten it, reset it at your municipal office."}}},
+			Remedies: []Text{{"残りの回数を確かめて、慎重に入力してください。", "Check how many tries are left and enter it carefully."}, {"パスワードを忘れた場合は、" + Term.Municipal.JA + "で再設定してください。", "If you have forgotten it, reset it at your municipal office."}}},
 		Entry{Code: CodePINBlockedHelp,
 			Title:    Text{"券面事項入力補助用パスワードがロックされています", "The card input-helper PIN is locked"},
 			Message:  Text{"パスワードを3回連続で間違えたため、ロックがかかっています。", "The PIN was entered wrongly 3 times in a row and is locked."},
 			Remedies: []Text{{"マイナンバーカードを持参のうえ、住民票のある市区町村の窓口でロックの解除とパスワードの再設定をしてください。", "Take your My Number Card to the municipal office where you are registered to unlock and reset the PIN."}}},
 		Entry{Code: CodePINBlockedAuth,
-			Title:    Text{"利用者証明用電子証明書のパスワードがロックされています", "The authentication PIN is locked"},
+			Title:    Text{"利用者証明用パスワードがロックされています", "The authentication PIN is locked"},
 			Message:  Text{"パスワードを3回連続で間違えたため、ロックがかかっています。", "The PIN was entered wrongly 3 times in a row and is locked."},
-			Remedies: []Text{{"マイナンバーカードを持参のうえ、住民票のある市区町村の窓口でロックの解除とパスワードの再設定をしてください。", "Take your My Number Card to the municipal office where you are registered to unlock and reset the PIN."}, {"署名用電子証明書のパスワード(英数字6〜16文字)が分かる場合は、スマートフォンアプリやコンビニのキオスク端末でも初期化できます。", "If you know the signing password (6–16 letters and digits), you can also reset it with the smartphone app or a convenience-store kiosk."}}},
+			Remedies: []Text{{"マイナンバーカードを持参のうえ、住民票のある市区町村の窓口でロックの解除とパスワードの再設定をしてください。", "Take your My Number Card to the municipal office where you are registered to unlock and reset the PIN."}, {"署名用パスワード(英数字6～16文字)が分かる場合は、スマートフォンアプリとコンビニエンスストアなどのキオスク端末(マルチコピー機)でも初期化できます。", "If you know the signing password (6–16 letters and digits), you can also reset it with the smartphone app or a convenience-store kiosk."}}},
 		Entry{Code: CodePINBlockedSign,
-			Title:    Text{"署名用電子証明書のパスワードがロックされています", "The signing password is locked"},
+			Title:    Text{"署名用パスワードがロックされています", "The signing password is locked"},
 			Message:  Text{"パスワードを5回連続で間違えたため、ロックがかかっています。", "The password was entered wrongly 5 times in a row and is locked."},
-			Remedies: []Text{{"マイナンバーカードを持参のうえ、住民票のある市区町村の窓口でロックの解除とパスワードの再設定をしてください。", "Take your My Number Card to the municipal office where you are registered to unlock and reset the password."}, {"利用者証明用のパスワード(数字4桁)が分かる場合は、スマートフォンアプリやコンビニのキオスク端末でも初期化できます。", "If you know the 4-digit authentication PIN, you can also reset it with the smartphone app or a convenience-store kiosk."}}},
+			Remedies: []Text{{"マイナンバーカードを持参のうえ、住民票のある市区町村の窓口でロックの解除とパスワードの再設定をしてください。", "Take your My Number Card to the municipal office where you are registered to unlock and reset the password."}, {"利用者証明用パスワード(数字4桁)が分かる場合は、スマートフォンアプリとコンビニエンスストアなどのキオスク端末(マルチコピー機)でも初期化できます。", "If you know the 4-digit authentication PIN, you can also reset it with the smartphone app or a convenience-store kiosk."}}},
 	)
 }

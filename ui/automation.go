@@ -20,7 +20,7 @@ func (a *App) TypePIN(pin string, confirm bool) {
 	a.flow.pin.SetText(pin)
 	a.flow.pin.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if confirm && a.flow.confirm.Visible() {
-		a.flow.yes.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		a.flow.yes.Tapped(nil) // it takes no Enter: a deliberate press
 	}
 }
 

@@ -1,7 +1,11 @@
 package ui
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -13,10 +17,20 @@ type keys interface {
 	touch()
 }
 
-// button is a Button that Enter and Return press too, not only Space.
+// minTarget is the smallest height of anything a finger presses (WCAG's
+// 44 px, a little more for unsteady hands).
+const minTarget = 52
+
+// button is a Button that Enter and Return press too, not only Space,
+// with a focus ring that stands out (≥ 3:1) and a target large enough for
+// a finger.
 type button struct {
 	widget.Button
-	k keys
+	k       keys
+	focused bool
+	// noEnter: Enter does not press it (buttons that confirm or destroy:
+	// a key pressed twice must not reach them).
+	noEnter bool
 }
 
 func newButton(k keys, label string, tapped func()) *button {
@@ -31,7 +45,9 @@ func (b *button) TypedKey(ev *fyne.KeyEvent) {
 	b.k.touch()
 	switch ev.Name {
 	case fyne.KeyEnter, fyne.KeyReturn:
-		b.Tapped(nil)
+		if !b.noEnter {
+			b.Tapped(nil)
+		}
 	case fyne.KeyEscape:
 		b.k.escape()
 	default:
@@ -43,6 +59,58 @@ func (b *button) TypedKey(ev *fyne.KeyEvent) {
 func (b *button) Tapped(ev *fyne.PointEvent) {
 	b.k.touch()
 	b.Button.Tapped(ev)
+}
+
+// FocusGained shows the ring.
+func (b *button) FocusGained() {
+	b.focused = true
+	b.Button.FocusGained()
+}
+
+// FocusLost hides the ring.
+func (b *button) FocusLost() {
+	b.focused = false
+	b.Button.FocusLost()
+}
+
+// CreateRenderer is Button's, with the ring and the larger target.
+func (b *button) CreateRenderer() fyne.WidgetRenderer {
+	ring := canvas.NewRectangle(color.Transparent)
+	ring.StrokeWidth = 3
+	return &ringRenderer{WidgetRenderer: b.Button.CreateRenderer(), ring: ring, focused: func() bool { return b.focused }, w: b}
+}
+
+type ringRenderer struct {
+	fyne.WidgetRenderer
+	ring    *canvas.Rectangle
+	focused func() bool
+	w       fyne.Widget
+}
+
+func (r *ringRenderer) MinSize() fyne.Size {
+	s := r.WidgetRenderer.MinSize()
+	return fyne.NewSize(fyne.Max(s.Width, minTarget), fyne.Max(s.Height, minTarget))
+}
+
+func (r *ringRenderer) Layout(s fyne.Size) {
+	r.WidgetRenderer.Layout(s)
+	r.ring.Move(fyne.NewPos(0, 0))
+	r.ring.Resize(s)
+}
+
+func (r *ringRenderer) Refresh() {
+	r.WidgetRenderer.Refresh()
+	r.ring.CornerRadius = theme.SizeForWidget(theme.SizeNameInputRadius, r.w)
+	if r.focused() {
+		r.ring.StrokeColor = theme.ColorForWidget(colorFocusRing, r.w)
+	} else {
+		r.ring.StrokeColor = color.Transparent
+	}
+	r.ring.Refresh()
+}
+
+func (r *ringRenderer) Objects() []fyne.CanvasObject {
+	return append(append([]fyne.CanvasObject{}, r.WidgetRenderer.Objects()...), r.ring)
 }
 
 // entry is an Entry where Escape goes back.
@@ -81,4 +149,10 @@ func (e *entry) TypedKey(ev *fyne.KeyEvent) {
 func (e *entry) TypedRune(r rune) {
 	e.k.touch()
 	e.Entry.TypedRune(r)
+}
+
+// MinSize is at least a finger's target.
+func (e *entry) MinSize() fyne.Size {
+	s := e.Entry.MinSize()
+	return fyne.NewSize(s.Width, fyne.Max(s.Height, minTarget))
 }

@@ -8,18 +8,19 @@ package settings
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+	"golang.org/x/crypto/scrypt"
 
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/booking"
@@ -33,7 +34,33 @@ const (
 	KeyKiosk    = "kiosk"
 	KeyIdle     = "idle-timeout"
 	KeyAdminPIN = "admin-pin-hash"
+	KeyTextSize = "text-size"
 )
+
+// TextSize is the settings screen's 文字の大きさ: 標準, 大 or 特大.
+type TextSize int
+
+// Text sizes.
+const (
+	TextNormal TextSize = iota // 標準: 16 px body text
+	TextLarge                  // 大: 20 px
+	TextHuge                   // 特大: 24 px
+)
+
+var textSizeNames = map[TextSize]string{TextNormal: "normal", TextLarge: "large", TextHuge: "huge"}
+
+// String is the word in the file and the environment.
+func (t TextSize) String() string { return textSizeNames[t] }
+
+// ParseTextSize reads normal, large or huge.
+func ParseTextSize(s string) (TextSize, error) {
+	for t, n := range textSizeNames {
+		if strings.EqualFold(s, n) {
+			return t, nil
+		}
+	}
+	return TextNormal, fmt.Errorf("settings: %s must be normal, large or huge, not %q", KeyTextSize, s)
+}
 
 // Settings are the values in effect.
 type Settings struct {
@@ -42,9 +69,11 @@ type Settings struct {
 	Lang        assets.Lang   // ja (default) or en
 	Kiosk       bool          // counter kiosk: full screen, reset after each resident
 	IdleTimeout time.Duration // back to the start after this long without input
-	// AdminPINHash is "salt:sha256" of the administrator PIN; empty when
-	// none is set.
+	// AdminPINHash is the scrypt hash of the administrator password
+	// (HashAdminPIN); empty when none is set, which kiosk mode refuses.
 	AdminPINHash string
+	// TextSize is 標準, 大 or 特大.
+	TextSize TextSize
 }
 
 // Defaults are the settings of a fresh install.
@@ -57,16 +86,30 @@ const MinIdle = 15 * time.Second
 func (s Settings) Validate() error {
 	if s.Service != "" {
 		if _, err := booking.ServiceURL(s.Service); err != nil {
-			return fmt.Errorf("settings: %s: %w", KeyService, err)
+			return fmt.Errorf("settings: %s: %w: %w", KeyService, ErrService, err)
 		}
 	}
 	if s.Lang != assets.JA && s.Lang != assets.EN {
 		return fmt.Errorf("settings: %s must be ja or en, not %q", KeyLang, s.Lang)
 	}
 	if s.IdleTimeout < MinIdle {
-		return fmt.Errorf("settings: %s must be at least %v", KeyIdle, MinIdle)
+		return &IdleError{Min: MinIdle}
+	}
+	if _, ok := textSizeNames[s.TextSize]; !ok {
+		return fmt.Errorf("settings: %s out of range: %d", KeyTextSize, s.TextSize)
 	}
 	return nil
+}
+
+// ErrService is a booking service URL that cannot be used.
+var ErrService = errors.New("not a booking service URL")
+
+// IdleError is an idle timeout below the minimum; the settings screen says
+// it in the resident's language.
+type IdleError struct{ Min time.Duration }
+
+func (e *IdleError) Error() string {
+	return fmt.Sprintf("settings: %s must be at least %v", KeyIdle, e.Min)
 }
 
 // Flags adds the settings' flags (and --config) to fs.
@@ -77,6 +120,7 @@ func Flags(fs *pflag.FlagSet) {
 	fs.String(KeyLang, string(Defaults.Lang), "language: ja or en")
 	fs.Bool(KeyKiosk, false, "counter kiosk mode: full screen, forget each resident")
 	fs.Duration(KeyIdle, Defaults.IdleTimeout, "back to the start after this long without input")
+	fs.String(KeyTextSize, TextNormal.String(), "text size: normal, large or huge")
 }
 
 // DefaultPath is the per-user settings file.
@@ -103,6 +147,7 @@ func Load(path string, fs *pflag.FlagSet) (*Store, Settings, error) {
 	v.AutomaticEnv()
 	v.SetDefault(KeyLang, string(Defaults.Lang))
 	v.SetDefault(KeyIdle, Defaults.IdleTimeout)
+	v.SetDefault(KeyTextSize, TextNormal.String())
 	for _, k := range []string{KeyService, KeyReader, KeyKiosk, KeyAdminPIN} {
 		v.SetDefault(k, nil) // so AutomaticEnv finds them
 	}
@@ -110,7 +155,7 @@ func Load(path string, fs *pflag.FlagSet) (*Store, Settings, error) {
 		if f := fs.Lookup("config"); f != nil && f.Value.String() != "" {
 			path = f.Value.String()
 		}
-		for _, k := range []string{KeyService, KeyReader, KeyLang, KeyKiosk, KeyIdle} {
+		for _, k := range []string{KeyService, KeyReader, KeyLang, KeyKiosk, KeyIdle, KeyTextSize} {
 			if f := fs.Lookup(k); f != nil {
 				if err := v.BindPFlag(k, f); err != nil {
 					return nil, Settings{}, err
@@ -131,6 +176,11 @@ func Load(path string, fs *pflag.FlagSet) (*Store, Settings, error) {
 		Lang: assets.Lang(strings.ToLower(v.GetString(KeyLang))), Kiosk: v.GetBool(KeyKiosk),
 		IdleTimeout: v.GetDuration(KeyIdle), AdminPINHash: v.GetString(KeyAdminPIN),
 	}
+	ts, err := ParseTextSize(v.GetString(KeyTextSize))
+	if err != nil {
+		return nil, Settings{}, err
+	}
+	s.TextSize = ts
 	if err := s.Validate(); err != nil {
 		return nil, Settings{}, err
 	}
@@ -150,6 +200,7 @@ func (st *Store) Save(s Settings) error {
 	w.Set(KeyKiosk, s.Kiosk)
 	w.Set(KeyIdle, s.IdleTimeout.String())
 	w.Set(KeyAdminPIN, s.AdminPINHash)
+	w.Set(KeyTextSize, s.TextSize.String())
 	if err := os.MkdirAll(filepath.Dir(st.Path), 0o700); err != nil {
 		return fmt.Errorf("settings: %w", err)
 	}
@@ -163,36 +214,47 @@ func (st *Store) Save(s Settings) error {
 	return os.Rename(tmp, st.Path)
 }
 
-// HashAdminPIN returns the stored form of an administrator PIN.
+// scrypt's cost: about 50 ms on a kiosk PC, so guessing the password
+// from a copied settings file is slow (RFC 7914 recommends N=2^15 for
+// interactive logins).
+const (
+	scryptN, scryptR, scryptP = 1 << 15, 8, 1
+	scryptPrefix              = "scrypt"
+)
+
+// HashAdminPIN returns the stored form of an administrator password:
+// "scrypt$N$r$p$salt$key" (base64), never the password itself.
 func HashAdminPIN(pin string) (string, error) {
+	if pin == "" {
+		return "", errors.New("settings: the administrator password is empty")
+	}
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	return hex.EncodeToString(salt) + ":" + hex.EncodeToString(digest(salt, pin)), nil
+	key, err := scrypt.Key([]byte(pin), salt, scryptN, scryptR, scryptP, 32)
+	if err != nil {
+		return "", err
+	}
+	b64 := base64.RawStdEncoding.EncodeToString
+	return fmt.Sprintf("%s$%d$%d$%d$%s$%s", scryptPrefix, scryptN, scryptR, scryptP, b64(salt), b64(key)), nil
 }
 
-func digest(salt []byte, pin string) []byte {
-	h := sha256.New()
-	h.Write(salt)
-	h.Write([]byte(pin))
-	return h.Sum(nil)
-}
-
-// CheckAdminPIN reports whether pin matches the stored hash. With no hash
-// set, only the empty PIN matches (an unguarded install).
+// CheckAdminPIN reports whether pin matches the stored hash. No stored
+// hash never matches: a settings lock without a password stays shut.
 func CheckAdminPIN(hash, pin string) bool {
-	if hash == "" {
-		return pin == ""
-	}
-	saltHex, sumHex, ok := strings.Cut(hash, ":")
-	if !ok {
+	parts := strings.Split(hash, "$")
+	if hash == "" || pin == "" || len(parts) != 6 || parts[0] != scryptPrefix {
 		return false
 	}
-	salt, err1 := hex.DecodeString(saltHex)
-	sum, err2 := hex.DecodeString(sumHex)
-	if err1 != nil || err2 != nil {
+	n, err1 := strconv.Atoi(parts[1])
+	r, err2 := strconv.Atoi(parts[2])
+	p, err3 := strconv.Atoi(parts[3])
+	salt, err4 := base64.RawStdEncoding.DecodeString(parts[4])
+	want, err5 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err := errors.Join(err1, err2, err3, err4, err5); err != nil || n > 1<<20 || r > 32 || p > 4 || len(want) == 0 {
 		return false
 	}
-	return subtle.ConstantTimeCompare(sum, digest(salt, pin)) == 1
+	got, err := scrypt.Key([]byte(pin), salt, n, r, p, len(want))
+	return err == nil && subtle.ConstantTimeCompare(got, want) == 1
 }

@@ -62,6 +62,12 @@ type Verdict struct {
 	Title    assets.Text
 	Message  assets.Text
 	Remedies []assets.Text
+	// Plain is our own line under the manual's for a check the service
+	// could not complete (Code 30–40): it does not say the card is revoked.
+	Plain, PlainLead assets.Text
+	// SignAgain: the manual says to sign again now (mismatch, Code 30–40),
+	// which the session allows.
+	SignAgain bool
 }
 
 // OK reports whether the service accepted the signature.
@@ -77,6 +83,12 @@ func VerdictOf(r booking.Result) Verdict {
 	}
 	e := desktop.VerdictEntry(r)
 	v.Title, v.Message, v.Remedies = e.Title, e.Message, e.Remedies
+	switch {
+	case r.Outcome == booking.OutcomeMismatch:
+		v.SignAgain = true
+	case r.Code != string(assets.CodeSigExpired) && r.Code != string(assets.CodeSigRevoked):
+		v.Plain, v.PlainLead, v.SignAgain = assets.UI.CheckFailedPlain, assets.UI.CheckFailedLead, true
+	}
 	return v
 }
 
@@ -94,8 +106,11 @@ type FlowState struct {
 	ReadOK bool
 	// SignOK: the card signed (電子署名処理に成功しました。).
 	SignOK bool
-	// Content is what step 2 signs, shown before the signing password.
+	// Content is what step 2 signs, shown before the signing password
+	// (the exact text, behind 「詳細」).
 	Content string
+	// Summary is Content as labelled fields; nil if it could not be read.
+	Summary *Summary
 	// Verdict is set in PhaseDone.
 	Verdict *Verdict
 	// Problem is set in PhaseError.
@@ -218,7 +233,13 @@ func (f *Flow) run(ctx context.Context, gen int, ref booking.Ref, pinCh chan []b
 		Poll:     f.deps.Poll,
 		Progress: func(s desktop.Stage) { f.stage(gen, s) },
 		ShowContent: func(c []byte) error {
-			f.update(gen, func(s *FlowState) { s.Content = string(c) })
+			sum, err := ParseContent(string(c))
+			f.update(gen, func(s *FlowState) {
+				s.Content, s.Summary = string(c), nil
+				if err == nil {
+					s.Summary = &sum
+				}
+			})
 			return nil
 		},
 	}
