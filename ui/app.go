@@ -245,8 +245,8 @@ func (a *App) backHome() {
 // report, and returns to the start. idle says the idle timeout did it, which
 // the start screen then says.
 func (a *App) kioskReset(idle bool) {
-	if p := a.d.Flow.State().Phase; p == vm.PhaseCard || p == vm.PhasePreparing {
-		a.touch() // never interrupt the card
+	if vm.KeepsSession(a.d.Flow.State().Phase) {
+		a.touch() // never interrupt the card, nor a session the service holds
 		return
 	}
 	a.page, a.unlocked = pageHome, false
@@ -268,6 +268,9 @@ func (a *App) kioskReset(idle bool) {
 // home screen without starting anything.
 func (a *App) OpenSession(input string) {
 	a.touch()
+	if a.setts.needsSetup() {
+		return // a kiosk runs nothing before staff set it up
+	}
 	ref, err := booking.ParseRef(input, a.s.Service)
 	if err != nil {
 		a.sessionError(err)

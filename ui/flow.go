@@ -181,8 +181,9 @@ func (f *flowScreen) pinStep(st vm.FlowState) ([]fyne.CanvasObject, fyne.CanvasO
 		lead, note = assets.UI.Step2Lead, assets.BookingPage.SignPINNote
 	}
 	out = append(out, para(a.t(lead)))
+	var content []fyne.CanvasObject
 	if st.PIN == card.PINSign && st.Content != "" {
-		out = append(out, f.content(st)...)
+		content = f.content(st)
 	}
 	f.stateText = sub(fmt.Sprintf(a.t(assets.UI.PINLabel), name, format))
 	out = append(out, f.stateText, para(a.t(assets.PINPurpose[st.PIN.String()])), para(a.t(note)))
@@ -201,7 +202,7 @@ func (f *flowScreen) pinStep(st vm.FlowState) ([]fyne.CanvasObject, fyne.CanvasO
 	})
 	f.pinMsg = para("").colored(theme.ColorNameError)
 	f.ok = newButton(a, a.t(assets.UI.NextButton), func() { f.submit(false) })
-	f.ok.Importance = widget.HighImportance
+	f.ok.Importance, f.ok.wide = widget.HighImportance, true
 	f.yes = newButton(a, a.t(assets.UI.LastTryYes), func() { f.submit(true) })
 	f.yes.Importance = widget.DangerImportance
 	f.yes.noEnter = true // a deliberate press: a second Enter never uses the last try
@@ -225,6 +226,11 @@ func (f *flowScreen) pinStep(st vm.FlowState) ([]fyne.CanvasObject, fyne.CanvasO
 	}
 	out = append(out, field, f.confirm)
 	f.focus = f.pin
+	if content != nil {
+		// What is signed beside the password, so both are in view.
+		return []fyne.CanvasObject{out[0], container.NewGridWithColumns(2,
+			container.NewVBox(content...), container.NewVBox(out[1:]...))}, f.buttons
+	}
 	return out, f.buttons
 }
 
@@ -236,7 +242,7 @@ func (f *flowScreen) content(st vm.FlowState) []fyne.CanvasObject {
 	if s := st.Summary; s != nil {
 		form := container.New(layout.NewFormLayout())
 		for _, r := range s.Rows(a.s.Lang) {
-			form.Add(para(r[0]).colored(theme.ColorNamePlaceHolder))
+			form.Add(label(r[0]).colored(theme.ColorNamePlaceHolder))
 			form.Add(para(r[1]))
 		}
 		out = append(out, block(blockInfo, form))

@@ -43,7 +43,7 @@ func newHomeScreen(a *App) *homeScreen {
 	h.message = para("").colored(theme.ColorNameError)
 	h.noticeLb = para("").colored(theme.ColorNameWarning)
 	h.open = newButton(a, a.t(assets.UI.Open), func() { a.OpenSession(h.session.Text) })
-	h.open.Importance = widget.HighImportance
+	h.open.Importance, h.open.wide = widget.HighImportance, true
 	lead := assets.UI.SessionLead
 	var extra fyne.CanvasObject
 	if a.s.Kiosk {

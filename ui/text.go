@@ -21,6 +21,9 @@ type text struct {
 	SizeName  fyne.ThemeSizeName
 	ColorName fyne.ThemeColorName
 	Align     fyne.TextAlign
+	// NoWrap keeps each line whole and asks for its width (labels of a
+	// form, which would otherwise be squeezed to one character a line).
+	NoWrap bool
 
 	mu    sync.Mutex
 	width float32 // the width last laid out at; 0 before the first layout
@@ -43,6 +46,13 @@ func sub(s string) *text { return newText(s, theme.SizeNameSubHeadingText, theme
 
 // big is a large heading for the manuals' success messages and verdicts.
 func big(s string) *text { return newText(s, theme.SizeNameHeadingText, theme.ColorNameForeground) }
+
+// label is one line of body text that keeps its width.
+func label(s string) *text {
+	t := para(s)
+	t.NoWrap = true
+	return t
+}
 
 // SetText changes the text.
 func (t *text) SetText(s string) {
@@ -92,12 +102,23 @@ func (r *textRenderer) lineHeight() float32 {
 }
 
 func (r *textRenderer) wrap(width float32) []string {
+	if r.t.NoWrap {
+		return strings.Split(r.t.Text, "\n")
+	}
 	size := r.size()
 	measure := func(s string) float32 { return fyne.MeasureText(s, size, fyne.TextStyle{}).Width }
 	return wrapLines(r.t.Text, width, measure)
 }
 
 func (r *textRenderer) MinSize() fyne.Size {
+	if r.t.NoWrap {
+		var w float32
+		lines := strings.Split(r.t.Text, "\n")
+		for _, l := range lines {
+			w = fyne.Max(w, fyne.MeasureText(l, r.size(), fyne.TextStyle{}).Width)
+		}
+		return fyne.NewSize(w, float32(len(lines))*r.lineHeight())
+	}
 	w := r.t.lastWidth()
 	if w <= 0 {
 		// Before the first layout: one line per paragraph, the width of

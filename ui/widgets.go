@@ -31,6 +31,8 @@ type button struct {
 	// noEnter: Enter does not press it (buttons that confirm or destroy:
 	// a key pressed twice must not reach them).
 	noEnter bool
+	// wide makes the main action of a screen easy to find and hit.
+	wide bool
 }
 
 func newButton(k keys, label string, tapped func()) *button {
@@ -77,32 +79,39 @@ func (b *button) FocusLost() {
 func (b *button) CreateRenderer() fyne.WidgetRenderer {
 	ring := canvas.NewRectangle(color.Transparent)
 	ring.StrokeWidth = 3
-	return &ringRenderer{WidgetRenderer: b.Button.CreateRenderer(), ring: ring, focused: func() bool { return b.focused }, w: b}
+	return &ringRenderer{WidgetRenderer: b.Button.CreateRenderer(), ring: ring, b: b}
 }
 
 type ringRenderer struct {
 	fyne.WidgetRenderer
-	ring    *canvas.Rectangle
-	focused func() bool
-	w       fyne.Widget
+	ring *canvas.Rectangle
+	b    *button
 }
 
 func (r *ringRenderer) MinSize() fyne.Size {
 	s := r.WidgetRenderer.MinSize()
-	return fyne.NewSize(fyne.Max(s.Width, minTarget), fyne.Max(s.Height, minTarget))
+	w := fyne.Max(s.Width, minTarget)
+	if r.b.wide {
+		w = fyne.Max(w, minTarget*4)
+	}
+	return fyne.NewSize(w, fyne.Max(s.Height, minTarget))
 }
+
+// ringGap is how far the ring sits outside the button: it is drawn on the
+// background, so it stands out whatever the button's own colour.
+const ringGap = 4
 
 func (r *ringRenderer) Layout(s fyne.Size) {
 	r.WidgetRenderer.Layout(s)
-	r.ring.Move(fyne.NewPos(0, 0))
-	r.ring.Resize(s)
+	r.ring.Move(fyne.NewPos(-ringGap, -ringGap))
+	r.ring.Resize(s.AddWidthHeight(2*ringGap, 2*ringGap))
 }
 
 func (r *ringRenderer) Refresh() {
 	r.WidgetRenderer.Refresh()
-	r.ring.CornerRadius = theme.SizeForWidget(theme.SizeNameInputRadius, r.w)
-	if r.focused() {
-		r.ring.StrokeColor = theme.ColorForWidget(colorFocusRing, r.w)
+	r.ring.CornerRadius = theme.SizeForWidget(theme.SizeNameInputRadius, r.b) + ringGap
+	if r.b.focused {
+		r.ring.StrokeColor = theme.ColorForWidget(colorFocusRing, r.b)
 	} else {
 		r.ring.StrokeColor = color.Transparent
 	}

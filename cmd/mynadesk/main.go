@@ -112,7 +112,7 @@ func run(args []string, stderr io.Writer) int {
 	fa := app.NewWithID("jp.mynadesk.desktop")
 	fa.SetIcon(fyne.NewStaticResource("mynadesk.png", icons.AppPNG))
 	w := fa.NewWindow("mynadesk")
-	w.Resize(fyne.NewSize(960, 760))
+	w.Resize(ui.WindowSize(fyne.Size{})) // until the screen is known
 	deps := ui.Deps{Settings: st, Store: store, Home: home, Flow: flow, Diag: diag, Version: Version,
 		Fullscreen: w.SetFullScreen,
 		Apply:      func(s settings.Settings) { source.SetReader(s.Reader) }}
@@ -136,8 +136,10 @@ func run(args []string, stderr io.Writer) int {
 			}
 		}
 	}()
+	fa.Lifecycle().SetOnStarted(func() { fitToScreen(w) })
 	if *measure {
 		fa.Lifecycle().SetOnStarted(func() {
+			fitToScreen(w)
 			first := time.Since(launched)
 			go func() {
 				time.Sleep(2 * time.Second) // the home screen has settled
