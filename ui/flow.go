@@ -107,7 +107,9 @@ func (f *flowScreen) render(st vm.FlowState) {
 	if st.Step == 2 {
 		title = a.t(assets.UI.Step2Title)
 	}
-	bar := stepBar(a, st.Step, st.ReadOK, st.SignOK)
+	// 署名 is ticked only when the service accepted it: a failed check
+	// shows one verdict, the red one.
+	bar := stepBar(a, st.Step, st.ReadOK, st.Phase == vm.PhaseDone && st.Verdict != nil && st.Verdict.OK())
 	f.obj.Objects = []fyne.CanvasObject{frame(a, title, bar, container.NewVBox(body...), bottom, false)}
 	f.obj.Refresh()
 	if c := a.win.Canvas(); c != nil {
@@ -228,7 +230,7 @@ func (f *flowScreen) pinStep(st vm.FlowState) ([]fyne.CanvasObject, fyne.CanvasO
 	f.focus = f.pin
 	if content != nil {
 		// What is signed beside the password, so both are in view.
-		return []fyne.CanvasObject{out[0], container.NewGridWithColumns(2,
+		return []fyne.CanvasObject{out[0], newColumns(
 			container.NewVBox(content...), container.NewVBox(out[1:]...))}, f.buttons
 	}
 	return out, f.buttons

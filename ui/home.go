@@ -58,7 +58,8 @@ func newHomeScreen(a *App) *homeScreen {
 		if a.d.Capture != nil {
 			scans.Add(container.NewHBox(newButton(a, a.t(assets.UI.ScanScreen), a.ScanScreen)))
 		}
-		scans.Add(container.NewHBox(newButton(a, a.t(assets.UI.ScanImage), h.pickImage), newButton(a, a.t(assets.UI.ScanClipboard), h.clipboard)))
+		scans.Add(container.NewHBox(newButton(a, a.t(assets.UI.ScanImage), h.pickImage)))
+		scans.Add(container.NewHBox(newButton(a, a.t(assets.UI.ScanClipboard), h.clipboard)))
 		extra = scans
 	}
 	sessionBox := container.NewVBox(
@@ -72,7 +73,7 @@ func newHomeScreen(a *App) *homeScreen {
 	cardBox := container.NewVBox(sub(a.t(assets.UI.ReaderTitle)), h.status)
 	h.obj = screen(a, a.t(assets.UI.AppTitle), container.NewVBox(
 		h.noticeLb,
-		container.NewGridWithColumns(2, cardBox, sessionBox),
+		newColumns(cardBox, sessionBox),
 	))
 	return h
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -85,4 +86,83 @@ func readersPicture(a *App, height float32) fyne.CanvasObject {
 	img.SetMinSize(fyne.NewSize(height*640/280, height))
 	labels := container.NewGridWithColumns(2, para(a.t(assets.UI.PlaceContact)), para(a.t(assets.UI.PlaceContactless)))
 	return container.NewVBox(container.NewHBox(img, layout.NewSpacer()), labels)
+}
+
+// columns puts its objects side by side when the width allows each its
+// minimum, and one under the other otherwise (a 960 px window, 特大 text):
+// nothing is ever cut off at the right edge. Like wrapped text it learns
+// the width from the last layout.
+type columns struct {
+	mu    sync.Mutex
+	width float32
+}
+
+func newColumns(objs ...fyne.CanvasObject) *fyne.Container {
+	return container.New(&columns{}, objs...)
+}
+
+const columnGap = 16
+
+func (l *columns) side(objs []fyne.CanvasObject, width float32) bool {
+	var need float32
+	for _, o := range objs {
+		if o.Visible() {
+			need += o.MinSize().Width + columnGap
+		}
+	}
+	return width > 0 && need-columnGap <= width
+}
+
+// MinSize is one column's width, and the height of the arrangement the
+// last width allows.
+func (l *columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	l.mu.Lock()
+	width := l.width
+	l.mu.Unlock()
+	side := l.side(objs, width)
+	var w, h float32
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		m := o.MinSize()
+		w = fyne.Max(w, m.Width)
+		if side {
+			h = fyne.Max(h, m.Height)
+		} else {
+			h += m.Height + theme.Padding()
+		}
+	}
+	return fyne.NewSize(w, h)
+}
+
+// Layout places the objects in equal columns, or stacked.
+func (l *columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	l.mu.Lock()
+	l.width = size.Width
+	l.mu.Unlock()
+	var vis []fyne.CanvasObject
+	for _, o := range objs {
+		if o.Visible() {
+			vis = append(vis, o)
+		}
+	}
+	if len(vis) == 0 {
+		return
+	}
+	if l.side(vis, size.Width) {
+		cw := (size.Width - columnGap*float32(len(vis)-1)) / float32(len(vis))
+		for i, o := range vis {
+			o.Move(fyne.NewPos(float32(i)*(cw+columnGap), 0))
+			o.Resize(fyne.NewSize(cw, fyne.Max(size.Height, o.MinSize().Height)))
+		}
+		return
+	}
+	y := float32(0)
+	for _, o := range vis {
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h + theme.Padding()
+	}
 }
