@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -774,4 +775,43 @@ func TestDialogsJapaneseAndKioskWithoutFiles(t *testing.T) {
 	if keys != 38 {
 		t.Fatalf("session keypad has %d keys", keys)
 	}
+}
+
+// Finding 9 on the screens themselves: no English word and no Go duration
+// (「2m0s」) on the Japanese home, settings and diagnostics screens.
+func TestJapaneseScreensSpeakNoEnglish(t *testing.T) {
+	h := newHarness(t, settings.Settings{IdleTimeout: 2 * time.Minute})
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{})
+	h.waitHome(vm.SitCard)
+	allowed := map[string]bool{"mynadesk": true, "OK": true, "URL": true, "IC": true, "ID": true, "Code": true,
+		"USB": true, "Tab": true, "Enter": true, "Esc": true, "English": true, "ABCD": true, "EFGH": true, "XXXX": true}
+	word := regexp.MustCompile(`[A-Za-z]{2,}`)
+	duration := regexp.MustCompile(`\d+(h|m|s)\d*(m|s)?\b`)
+	check := func(page string) {
+		for _, line := range strings.Split(h.screenText(), "\n") {
+			if strings.Contains(line, "://") || strings.Contains(line, testenv.Reader) {
+				continue // a URL or the reader's own name
+			}
+			for _, w := range word.FindAllString(line, -1) {
+				if !allowed[w] {
+					t.Errorf("%s: English %q in %q", page, w, line)
+				}
+			}
+			if d := duration.FindString(line); d != "" {
+				t.Errorf("%s: Go duration %q in %q", page, d, line)
+			}
+		}
+	}
+	check("home")
+	h.ui(func() { h.app.goPage(pageSettings) })
+	h.wantText("2分", "文字の大きさ", "標準", "特大")
+	check("settings")
+	h.ui(func() {
+		h.app.setts.service.SetText("予約サイト") // not a URL
+		h.app.setts.Save()
+	})
+	h.wantText("予約サイトのURLが正しくありません。")
+	check("settings error")
+	h.ui(func() { h.app.goPage(pageDiag) })
+	check("diagnostics")
 }

@@ -151,10 +151,15 @@ func (h *homeScreen) render(st vm.HomeState) {
 		line = a.t(st.Problem.Entry.Title)
 	}
 	h.situation = heading(line)
-	if st.Situation == vm.SitCard && st.Problem == nil {
+	switch {
+	case st.Situation == vm.SitCard && st.Problem == nil:
 		h.situation.colored(theme.ColorNameSuccess)
 		objs = append(objs, block(blockOK, h.situation))
-	} else {
+	case st.Problem != nil && st.Situation != vm.SitNoCard && st.Situation != vm.SitCard:
+		// The problem's own title says it: one message, not two.
+	case st.Situation == vm.SitNoCard:
+		objs = append(objs, block(blockInfo, sub(line)))
+	default:
 		objs = append(objs, h.situation)
 	}
 	if st.Reader != "" {

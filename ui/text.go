@@ -107,7 +107,8 @@ func (r *textRenderer) wrap(width float32) []string {
 	}
 	size := r.size()
 	measure := func(s string) float32 { return fyne.MeasureText(s, size, fyne.TextStyle{}).Width }
-	return wrapLines(r.t.Text, width, measure)
+	// One character's room is kept for punctuation that hangs.
+	return wrapLines(r.t.Text, width-size, measure)
 }
 
 func (r *textRenderer) MinSize() fyne.Size {
