@@ -12,7 +12,7 @@ func TestWrapLinesKinsoku(t *testing.T) {
 		in    string
 		width float32
 	}{
-		{"読み取りが完了しました。", 11},          // 。 would be alone on line 2
+		{"読み取りが完了しました。", 11},         // 。 would be alone on line 2
 		{"カードを置いてください。「開く」を押す。", 12}, // 「 would end line 1
 		{"もう一度試す。、", 6},
 	} {
