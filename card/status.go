@@ -40,6 +40,9 @@ type Status struct {
 	PINs      []PINStatus `json:"pins,omitempty"`
 	AuthCert  *CertStatus `json:"auth_certificate,omitempty"`
 	Supported bool        `json:"supported"`
+	// NoSignCert: JPKI EF 0008 says the card holds no signing certificate
+	// (cards of children under 15), so no signing password may be asked.
+	NoSignCert bool `json:"no_sign_cert,omitempty"`
 }
 
 // Status identifies the card, reads the three PIN counters and the auth
@@ -67,6 +70,9 @@ func (c *Card) Status(ctx context.Context, now time.Time) (Status, error) {
 				return err
 			}
 			st.PINs = append(st.PINs, ps)
+		}
+		if st.Kind == KindMyNumberCard {
+			st.NoSignCert = t.noSignCert(ctx)
 		}
 		if st.Kind == KindSmartphone {
 			return nil // a smartphone token has no input-helper applet
@@ -105,4 +111,16 @@ func (t *tx) authCertStatus(ctx context.Context, now time.Time) *CertStatus {
 		NotBefore: cert.NotBefore, NotAfter: cert.NotAfter,
 		Expired: now.After(cert.NotAfter) || now.Before(cert.NotBefore),
 	}
+}
+
+// noSignCert reads JPKI EF 0008 (free, 3 bytes; 8F 8F 00 with both
+// certificates) in the selected JPKI applet: a second byte of 00 is a card
+// without a signing certificate. A file that cannot be read says nothing
+// (false): the signature step then finds out as before.
+func (t *tx) noSignCert(ctx context.Context) bool {
+	if t.selectEF(ctx, FIDJPKICertFlags) != nil {
+		return false
+	}
+	flags, err := t.readBinary(ctx, 0, 3)
+	return err == nil && len(flags) >= 2 && flags[1] == 0x00
 }

@@ -58,7 +58,8 @@ func newHarness(t *testing.T, s settings.Settings) *harness {
 	w.Resize(fyne.NewSize(1000, 900))
 	src := env.Source()
 	home := vm.NewHome(func() (card.System, error) { return env.Sys, nil }, "")
-	flow := vm.NewFlow(vm.FlowDeps{Card: src, NewClient: env.NewClient, Poll: 5 * time.Millisecond})
+	flow := vm.NewFlow(vm.FlowDeps{Card: src, NewClient: env.NewClient, Poll: 5 * time.Millisecond,
+		CardStatus: func() *card.Status { return home.State().Status }})
 	diag := &vm.Diag{Open: func() (card.System, error) { return env.Sys, nil }, Version: "test"}
 	if s.Lang == "" {
 		s.Lang = assets.JA

@@ -69,7 +69,9 @@ func (f *flowScreen) render(st vm.FlowState) {
 	f.focus = nil
 	f.cancelAsk = nil
 	var body []fyne.CanvasObject
-	if st.ReadOK && st.Step == 2 && st.Phase != vm.PhaseDone {
+	if st.ReadOK && st.Step == 2 && st.Phase != vm.PhaseDone && !(a.s.Kiosk && st.Phase == vm.PhasePIN) {
+		// (On a kiosk's password screen the step bar's ✓ says it: the
+		// keypad needs the room.)
 		body = append(body, success(a.t(assets.UI.ReadSuccess)))
 	}
 	f.cancel = newButton(a, a.t(assets.UI.Cancel), f.cancelPressed)
@@ -358,7 +360,7 @@ func (f *flowScreen) problem(st vm.FlowState) ([]fyne.CanvasObject, fyne.CanvasO
 	f.retry, f.report = nil, nil
 	f.back = newButton(a, a.t(assets.UI.NextResident), a.backHome)
 	f.back.noEnter = true
-	if p.Cancelled() {
+	if vm.Cancelled(p) {
 		t := big(a.t(assets.UI.Cancelled))
 		f.stateText = t
 		f.retry = newButton(a, a.t(assets.UI.Retry), a.d.Flow.Retry)
@@ -370,6 +372,10 @@ func (f *flowScreen) problem(st vm.FlowState) ([]fyne.CanvasObject, fyne.CanvasO
 	}
 	out := problemBox(a, p)
 	f.stateText = out[0]
+	if st.Stopped {
+		// Before step 1: nothing was asked, and the remedies say where to go.
+		out = append(out[:1], append([]fyne.CanvasObject{block(blockInfo, sub(a.t(assets.UI.StopWhere)))}, out[1:]...)...)
+	}
 	if p.Retry {
 		label := a.t(assets.UI.Retry)
 		if p.Code == assets.CodeCardMoved || p.Code == assets.CodeNoAnswer {

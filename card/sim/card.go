@@ -123,13 +123,17 @@ func NewCard(p Profile) (*Card, error) {
 		authCertRead = []*pinObj{auth}
 	}
 	serial := sha256.Sum256(p.AuthCert)
+	signCert := certFile(p.SignCert)
+	if p.NoSignCert {
+		signCert = make([]byte, len(signCert)) // an empty file: nothing to read
+	}
 	jpki := &applet{name: "jpki", aid: card.AIDJPKI, files: map[card.FID]*ef{
 		card.FIDJPKIAuthCert:  data(certFile(p.AuthCert), authCertRead...),
 		card.FIDJPKIAuthCA:    data(certFile(p.AuthCACert)),
-		card.FIDJPKISignCert:  data(certFile(p.SignCert), sign),
+		card.FIDJPKISignCert:  data(signCert, sign),
 		card.FIDJPKISignCA:    data(certFile(p.SignCACert)),
 		card.FIDJPKITokenInfo: data(tokenInfo(p.Token, hex.EncodeToString(serial[:8]))),
-		card.FIDJPKICertFlags: data(certFlags()),
+		card.FIDJPKICertFlags: data(certFlags(p.NoSignCert)),
 		card.FIDJPKIAuthKey:   {kind: efKey, key: p.AuthKey, pin: auth},
 		card.FIDJPKIAuthPIN:   {kind: efPIN, pin: auth},
 		card.FIDJPKISignKey:   {kind: efKey, key: p.SignKey, pin: sign},

@@ -76,8 +76,14 @@ func tokenInfo(t Token, serial string) []byte {
 	return out
 }
 
-// certFlags is JPKI EF 0008: both certificates present.
-func certFlags() []byte { return []byte{0x8F, 0x8F, 0x00} }
+// certFlags is JPKI EF 0008: both certificates present, or only the
+// authentication one (a child's card).
+func certFlags(noSign bool) []byte {
+	if noSign {
+		return []byte{0x8F, 0x00, 0x00}
+	}
+	return []byte{0x8F, 0x8F, 0x00}
+}
 
 // certFile pads a DER certificate into its fixed-size EF.
 func certFile(der []byte) []byte {

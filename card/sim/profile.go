@@ -167,6 +167,10 @@ type Profile struct {
 	AuthCert, SignCert     []byte
 	AuthCACert, SignCACert []byte
 
+	// NoSignCert makes a card without a signing certificate (children
+	// under 15): EF 0008 says so and the signing certificate file is empty.
+	NoSignCert bool
+
 	// Extended and Response choose among the behaviours the spec leaves
 	// unconfirmed; the zero values are ExtendedAccept and ResponseDirect.
 	Extended Extended

@@ -100,7 +100,7 @@ func run(args []string, stderr io.Writer) int {
 	source := &cardflow.Source{Open: openSys, CloseSystem: true, Logger: log}
 	source.SetReader(st.Reader)
 	home := vm.NewHome(openSys, st.Reader)
-	flow := vm.NewFlow(vm.FlowDeps{Card: source, NewClient: func(s string) (*client.Client, error) {
+	flow := vm.NewFlow(vm.FlowDeps{Card: source, CardStatus: func() *card.Status { return home.State().Status }, NewClient: func(s string) (*client.Client, error) {
 		c, err := client.New(s, nil)
 		if err == nil {
 			c.UserAgent = "mynadesk/" + Version

@@ -95,6 +95,6 @@ func ParseContent(content string) (Summary, error) {
 	return s, nil
 }
 
-// Cancelled reports whether the problem is the resident's own cancel,
-// which the screens show as a plain note, not as an error.
-func (p *Problem) Cancelled() bool { return p != nil && p.Code == assets.CodeCancelled }
+// Cancelled reports whether p is the resident's own cancel, which the
+// screens show as a plain note, not as an error.
+func Cancelled(p *Problem) bool { return p != nil && p.Code == assets.CodeCancelled }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/booking"
+	"github.com/mynadesk/mynadesk/card"
 	"github.com/mynadesk/mynadesk/ui/vm"
 )
 
@@ -71,6 +72,35 @@ func TestVerdictPlainLineAndSignAgain(t *testing.T) {
 		}
 		if tc.plain && v.Plain.JA != "サービス側で確認できませんでした" {
 			t.Errorf("%+v: %q", tc.r, v.Plain.JA)
+		}
+	}
+}
+
+func TestStopBefore(t *testing.T) {
+	pins := func(helper, sign int) []card.PINStatus {
+		return []card.PINStatus{{PIN: card.PINHelper, TriesLeft: helper, Blocked: helper == 0},
+			{PIN: card.PINAuth, TriesLeft: 0, Blocked: true}, // never used by this procedure
+			{PIN: card.PINSign, TriesLeft: sign, Blocked: sign == 0}}
+	}
+	for _, tc := range []struct {
+		st         *card.Status
+		needHelper bool
+		want       assets.Code
+	}{
+		{nil, true, ""},
+		{&card.Status{Supported: true, PINs: pins(3, 5)}, true, ""},
+		{&card.Status{Supported: true, PINs: pins(3, 0)}, false, assets.CodePINBlockedSign},
+		{&card.Status{Supported: true, PINs: pins(0, 5)}, true, assets.CodePINBlockedHelp},
+		{&card.Status{Supported: true, PINs: pins(0, 5)}, false, ""}, // one-PIN: the helper is not asked
+		{&card.Status{Supported: true, PINs: pins(3, 5), NoSignCert: true}, false, assets.CodeNoSignCert},
+	} {
+		p := vm.StopBefore(tc.st, tc.needHelper)
+		var got assets.Code
+		if p != nil {
+			got = p.Code
+		}
+		if got != tc.want {
+			t.Errorf("%+v helper %v: %q, want %q", tc.st, tc.needHelper, got, tc.want)
 		}
 	}
 }

@@ -118,6 +118,9 @@ type FlowState struct {
 	// PendingUpload: a signature is held in memory and can be sent again
 	// without the signing password.
 	PendingUpload bool
+	// Stopped: the session stopped before any PIN was asked, because the
+	// card cannot go on (Problem says why and where to go).
+	Stopped bool
 }
 
 // FlowDeps is what a Flow needs.
@@ -127,6 +130,10 @@ type FlowDeps struct {
 	NewClient func(service string) (*client.Client, error)
 	// Poll is the interval of waiting for the page (default 1 s).
 	Poll time.Duration
+	// CardStatus, if set, is the card's status as last read without a PIN
+	// (the home screen's): a session stops before step 1 when the card
+	// cannot sign or its needed PIN is locked (StopBefore).
+	CardStatus func() *card.Status
 }
 
 // Errors of SubmitPIN that the screen shows on the spot.
@@ -216,6 +223,9 @@ func (f *Flow) stopLocked() {
 }
 
 func (f *Flow) run(ctx context.Context, gen int, ref booking.Ref, pinCh chan []byte) {
+	if f.precheck(gen, false) {
+		return
+	}
 	cl, err := f.deps.NewClient(ref.Service)
 	if err != nil {
 		f.fail(gen, &booking.RefError{Input: ref.Service, Reason: err.Error(), Err: err})
@@ -231,7 +241,12 @@ func (f *Flow) run(ctx context.Context, gen int, ref booking.Ref, pinCh chan []b
 			return f.deps.Card.SignContent(ctx, content, prompt)
 		}),
 		Poll:     f.deps.Poll,
-		Progress: func(s desktop.Stage) { f.stage(gen, s) },
+		Progress: func(s desktop.Stage) {
+			if s == desktop.StageReading && f.precheck(gen, true) {
+				return // the run is cancelled: ReadAttributes ends at once
+			}
+			f.stage(gen, s)
+		},
 		ShowContent: func(c []byte) error {
 			sum, err := ParseContent(string(c))
 			f.update(gen, func(s *FlowState) {

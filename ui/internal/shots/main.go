@@ -80,7 +80,8 @@ func main() {
 	r := &run{out: out, env: env, flows: make(chan vm.FlowState, 1000), homes: make(chan vm.HomeState, 1000), kiosk: kiosk}
 	r.home = vm.NewHome(func() (card.System, error) { return env.Sys, nil }, "")
 	r.home.Retry = 100 * time.Millisecond
-	r.flow = vm.NewFlow(vm.FlowDeps{Card: env.Source(), NewClient: env.NewClient, Poll: 20 * time.Millisecond})
+	r.flow = vm.NewFlow(vm.FlowDeps{Card: env.Source(), NewClient: env.NewClient, Poll: 20 * time.Millisecond,
+		CardStatus: func() *card.Status { return r.home.State().Status }})
 	diag := &vm.Diag{Open: func() (card.System, error) { return env.Sys, nil }, Version: "screenshots"}
 	fa := app.NewWithID("jp.mynadesk.screenshots")
 	r.win = fa.NewWindow("mynadesk")
@@ -358,12 +359,25 @@ func (r *run) walk() error {
 	r.phase(vm.PhaseError)
 	r.shot("error-pin-blocked")
 	r.back()
+	// Stops before step 1: the card cannot finish, no PIN is asked.
 	r.insert(testenv.Hanako, p.Valid, map[card.PIN]int{card.PINSign: 0}, sim.Faults{})
+	r.waitHome(vm.SitCard)
+	r.shot("home-signing-password-locked")
 	r.session()
-	r.pin(card.PINHelper)
-	r.typePIN(testenv.HelperPIN, false)
 	r.phase(vm.PhaseError)
-	r.shot("error-signing-password-blocked")
+	r.shot("stop-signing-password-locked")
+	r.back()
+	child := sim.NewProfile(testenv.Hanako, p.Valid)
+	child.NoSignCert = true
+	cc, _ := sim.NewCard(child)
+	r.env.Sys.Remove(testenv.Reader)
+	r.waitHome(vm.SitNoCard)
+	r.drain()
+	r.env.Insert(cc, sim.Faults{})
+	r.waitHome(vm.SitCard)
+	r.session()
+	r.phase(vm.PhaseError)
+	r.shot("stop-no-signing-certificate")
 	r.back()
 
 	// The card taken away mid-read.
