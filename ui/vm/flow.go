@@ -240,7 +240,7 @@ func (f *Flow) run(ctx context.Context, gen int, ref booking.Ref, pinCh chan []b
 		Signer: signerFunc(func(ctx context.Context, content []byte) ([]byte, error) {
 			return f.deps.Card.SignContent(ctx, content, prompt)
 		}),
-		Poll:     f.deps.Poll,
+		Poll: f.deps.Poll,
 		Progress: func(s desktop.Stage) {
 			if s == desktop.StageReading && f.precheck(gen, true) {
 				return // the run is cancelled: ReadAttributes ends at once
