@@ -150,3 +150,21 @@ func TestKeypad(t *testing.T) {
 	h.ui(func() { test.Tap(h.app.flow.ok) })
 	h.waitPhase(vm.PhaseDone)
 }
+
+// Nothing of one resident is left for the next: neither the clipboard nor
+// the file dialog's remembered folder.
+func TestKioskResetForgetsClipboardAndPreferences(t *testing.T) {
+	hash, _ := settings.HashAdminPIN("staff-2468")
+	h := newHarness(t, settings.Settings{Kiosk: true, IdleTimeout: time.Hour, AdminPINHash: hash})
+	var clip, folder string
+	h.ui(func() {
+		h.app.fa.Clipboard().SetContent("https://booking.example.jp/s/ABCD-EFGH")
+		h.app.fa.Preferences().SetString("fyne:fileDialogLastFolder", "file:///home/resident/Pictures")
+		h.app.Reset()
+		clip = h.app.fa.Clipboard().Content()
+		folder = h.app.fa.Preferences().String("fyne:fileDialogLastFolder")
+	})
+	if clip != "" || folder != "" {
+		t.Fatalf("left for the next resident: clipboard %q, folder %q", clip, folder)
+	}
+}
