@@ -11,8 +11,13 @@
 set -eu
 cd "$(dirname "$0")/.."
 out=${1:-out/screenshots}
+# BIZ UDGothic (Debian fonts-morisawa-bizud-gothic), the universal-design
+# face the app is drawn for, when no font is embedded; else IPAex Gothic.
+bizud=/usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Regular.ttf
 font=/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf
-if [ ! -f assets/fonts/ipaexg.ttf ] && [ -f "$font" ]; then
+if [ -z "$(ls assets/fonts/*.tt[fc] 2>/dev/null)" ] && [ -f "$bizud" ]; then
+	export MYNADESK_FONT=${MYNADESK_FONT:-$bizud}
+elif [ ! -f assets/fonts/ipaexg.ttf ] && [ -f "$font" ]; then
 	cp "$font" assets/fonts/
 fi
 mkdir -p "$out" bin

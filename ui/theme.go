@@ -34,7 +34,7 @@ func NewTheme(kiosk bool) *Theme {
 	t := &Theme{Theme: theme.DefaultTheme(), Kiosk: kiosk, FontFrom: "fyne default",
 		FollowOS: runtime.GOOS == "windows" || runtime.GOOS == "darwin" || os.Getenv("FYNE_THEME") == "dark"}
 	if data, from, ok := assets.JapaneseFont(); ok {
-		t.font, t.FontFrom = fyne.NewStaticResource("japanese-font", data), from
+		t.font, t.FontFrom = fyne.NewStaticResource("japanese-font", roomForDescenders(data)), from
 	}
 	return t
 }
