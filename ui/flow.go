@@ -190,7 +190,12 @@ func (f *flowScreen) pinStep(st vm.FlowState) ([]fyne.CanvasObject, fyne.CanvasO
 		content = f.content(st)
 	}
 	f.stateText = sub(fmt.Sprintf(a.t(assets.UI.PINLabel), name, format))
-	out = append(out, f.stateText, para(a.t(assets.PINPurpose[st.PIN.String()])), para(a.t(note)))
+	out = append(out, f.stateText)
+	if !a.s.Kiosk {
+		// (A kiosk needs the room for its keypad; the note below says it.)
+		out = append(out, para(a.t(assets.PINPurpose[st.PIN.String()])))
+	}
+	out = append(out, para(a.t(note)))
 	tries := sub(fmt.Sprintf(a.t(assets.UI.TriesBefore), st.TriesLeft, st.PIN.MaxTries()))
 	if st.LastTry {
 		out = append(out, block(blockDanger, tries.colored(theme.ColorNameError),

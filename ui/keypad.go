@@ -25,7 +25,7 @@ type keypad struct {
 }
 
 // keySize is a key's target: larger than minTarget, for unsteady fingers.
-const keySize = 60
+const keySize = 56
 
 func newKeypad(a *App, kind keypadKind, target *entry) *keypad {
 	k := &keypad{keys: map[string]*button{}, target: target}

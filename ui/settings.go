@@ -88,7 +88,7 @@ func newSettingsScreen(a *App) *settingsScreen {
 	s.newPIN = newPasswordEntry(a)
 	s.msg = para("").colored(theme.ColorNameError)
 	s.save = newButton(a, a.t(assets.UI.Save), s.Save)
-	s.save.Importance = widget.HighImportance
+	s.save.Importance, s.save.wide = widget.HighImportance, true
 	s.form = screen(a, a.t(assets.UI.Settings), container.NewVBox(
 		para(a.t(assets.UI.SettingsLead)),
 		widget.NewForm(
