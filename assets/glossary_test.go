@@ -1,6 +1,7 @@
 package assets
 
 import (
+	"encoding/json"
 	"reflect"
 	"regexp"
 	"strings"
@@ -38,6 +39,18 @@ func screenTexts() map[string]string {
 	for _, r := range []int{1, 3, 4, 5, 6} {
 		t, _ := RevocationRemedy(r)
 		out["revocation"+string(rune('0'+r))] = t.JA
+	}
+	var fyneJA map[string]any
+	if err := json.Unmarshal(FyneJA, &fyneJA); err != nil {
+		panic(err)
+	}
+	for k, v := range fyneJA {
+		switch v := v.(type) {
+		case string:
+			out["fyne."+k] = v
+		case map[string]any:
+			out["fyne."+k], _ = v["other"].(string)
+		}
 	}
 	for _, d := range []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 90 * time.Second, time.Hour} {
 		out["duration "+d.String()] = DurationText(d).JA
@@ -122,5 +135,21 @@ func TestGlossaryCheckCatches(t *testing.T) {
 	}
 	if got := JapaneseDateTime(time.Date(2026, 12, 2, 9, 5, 0, 0, time.UTC)); got != "2026年12月2日 18時05分" {
 		t.Errorf("time: %q", got)
+	}
+}
+
+// Every text of Fyne's own dialogs has a Japanese translation.
+func TestFyneDialogsTranslated(t *testing.T) {
+	var ja, en map[string]any
+	if err := json.Unmarshal(FyneJA, &ja); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(FyneEN, &en); err != nil {
+		t.Fatal(err)
+	}
+	for k := range en {
+		if _, ok := ja[k]; !ok {
+			t.Errorf("Fyne's %q has no Japanese", k)
+		}
 	}
 }
