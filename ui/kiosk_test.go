@@ -168,3 +168,53 @@ func TestKioskResetForgetsClipboardAndPreferences(t *testing.T) {
 		t.Fatalf("left for the next resident: clipboard %q, folder %q", clip, folder)
 	}
 }
+
+// Finding 6: the main action is in view without scrolling at 1366×768
+// (with a taskbar) and 1920×1080: 開く on the home screen, the field and
+// OK on both PIN screens, on a desktop and on a kiosk.
+func TestMainActionInView(t *testing.T) {
+	hash, _ := settings.HashAdminPIN("staff-2468")
+	for _, tc := range []struct {
+		name   string
+		window fyne.Size
+		kiosk  bool
+	}{
+		{"1366x768", WindowSize(fyne.NewSize(1366, 728)), false},
+		{"1920x1080", WindowSize(fyne.NewSize(1920, 1040)), false},
+		{"kiosk 1366x768", fyne.NewSize(1366, 768), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, settings.Settings{Kiosk: tc.kiosk, IdleTimeout: time.Hour, AdminPINHash: hash})
+			h.ui(func() { h.win.Resize(tc.window) })
+			inView := func(what string, o fyne.CanvasObject) {
+				t.Helper()
+				h.ui(func() {
+					c := h.win.Canvas()
+					pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+					end := pos.Add(o.Size())
+					if !o.Visible() || pos.X < 0 || pos.Y < 0 || end.X > c.Size().Width+1 || end.Y > c.Size().Height+1 {
+						t.Errorf("%s at %v–%v, outside the window %v", what, pos, end, c.Size())
+					}
+				})
+			}
+			h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{})
+			h.waitHome(vm.SitCard)
+			inView("開く", h.app.home.open)
+			inView("the session field", h.app.home.session)
+			h.session()
+			h.waitPIN(card.PINHelper)
+			inView("the PIN field", h.app.flow.pin)
+			inView("OK", h.app.flow.ok)
+			if tc.kiosk {
+				inView("the keypad", h.app.flow.keypad.keys["1文字消す"])
+			}
+			h.typePIN(testenv.HelperPIN)
+			h.waitPIN(card.PINSign)
+			inView("the signing password field", h.app.flow.pin)
+			inView("OK", h.app.flow.ok)
+			if tc.kiosk {
+				inView("the keypad", h.app.flow.keypad.keys["1文字消す"])
+			}
+		})
+	}
+}
