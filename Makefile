@@ -55,7 +55,7 @@ bench: pcscd build
 	$(GO) test -run '^$$' -bench . -benchmem ./card/ ./verify/
 	$(GO) run ./verify/cmd/verifybench
 	bash scripts/booking-load.sh
-	$(GO) test -run '^$$' -bench PINToVerdict ./ui/vm/ ./ui/cardflow/
+	$(GO) test -run '^$$' -bench PINToVerdict ./ui/vm/
 	xvfb-run -a $(BIN)/mynadesk --measure-startup
 
 # Every fuzz target for FUZZTIME each (default 30s).

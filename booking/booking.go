@@ -3,9 +3,9 @@
 // types of API version 1, session codes, the canonical content to sign, the
 // parsing of what a resident gives mynadesk to find a session, and the
 // service logic over two interfaces, Store and Verifier. The HTTP layer
-// (booking/server), the stores (booking/sqlite, booking/postgres), the
-// desktop client (booking/client) and the desktop flow (booking/desktop)
-// live in subpackages.
+// (booking/server), the stores (booking/sqlite, booking/postgres) and the
+// desktop client (booking/client) live in subpackages; the resident's side
+// of a session that drives the client is package resident.
 package booking
 
 import (

@@ -17,6 +17,7 @@ import (
 	"github.com/mynadesk/mynadesk/card"
 	"github.com/mynadesk/mynadesk/card/sim"
 	"github.com/mynadesk/mynadesk/jpki"
+	"github.com/mynadesk/mynadesk/problem"
 )
 
 func TestStatusShowsCountersWithoutUsingTries(t *testing.T) {
@@ -112,8 +113,8 @@ func TestWrongPINCountsDownByOne(t *testing.T) {
 	if !errors.As(err, &pe) || pe.TriesLeft != 2 || pe.PIN != card.PINHelper || !errors.Is(err, card.ErrWrongPIN) {
 		t.Fatalf("got %v, want wrong helper PIN with 2 tries left", err)
 	}
-	if card.ErrorCode(err) != assets.CodePINWrong {
-		t.Fatalf("code %s", card.ErrorCode(err))
+	if problem.CodeOf(err) != assets.CodePINWrong {
+		t.Fatalf("code %s", problem.CodeOf(err))
 	}
 	n, err := r.card.PINTries(ctx(t), card.PINHelper)
 	if err != nil || n != 2 {
@@ -152,7 +153,7 @@ func TestShapeInvalidPINCostsNothing(t *testing.T) {
 			r := newRig(t, nil)
 			for _, pin := range tc.bad {
 				err := tc.run(r, pin)
-				if !errors.Is(err, card.ErrPINFormat) || card.ErrorCode(err) != assets.CodePINFormat {
+				if !errors.Is(err, card.ErrPINFormat) || problem.CodeOf(err) != assets.CodePINFormat {
 					t.Fatalf("PIN %q: got %v, want a format error", pin, err)
 				}
 			}
@@ -196,8 +197,8 @@ func TestBlockedPIN(t *testing.T) {
 		}
 	}
 	_, err := r.card.ReadAttributes(ctx(t), wrong.prompt)
-	if !errors.Is(err, card.ErrPINBlocked) || card.ErrorCode(err) != assets.CodePINBlockedHelp {
-		t.Fatalf("got %v (%s), want blocked", err, card.ErrorCode(err))
+	if !errors.Is(err, card.ErrPINBlocked) || problem.CodeOf(err) != assets.CodePINBlockedHelp {
+		t.Fatalf("got %v (%s), want blocked", err, problem.CodeOf(err))
 	}
 	if wrong.calls != 3 {
 		t.Fatalf("prompt called %d times; a blocked PIN must not be asked for", wrong.calls)
@@ -228,8 +229,8 @@ func TestBlockedPINCodesPerPIN(t *testing.T) {
 		}},
 	} {
 		r := newRig(t, func(p *sim.Profile) { p.TriesLeft = map[card.PIN]int{tc.pin: 0} })
-		if err := tc.run(r); card.ErrorCode(err) != tc.code {
-			t.Errorf("%v: got %v (%s), want %s", tc.pin, err, card.ErrorCode(err), tc.code)
+		if err := tc.run(r); problem.CodeOf(err) != tc.code {
+			t.Errorf("%v: got %v (%s), want %s", tc.pin, err, problem.CodeOf(err), tc.code)
 		}
 		if r.rec.verifies() != 0 {
 			t.Errorf("%v: VERIFY sent to a blocked PIN", tc.pin)
@@ -376,8 +377,8 @@ func TestUnsupportedCards(t *testing.T) {
 		}
 		p := &pinFn{pin: "ABC123"}
 		_, err = r.card.Certificate(ctx(t), card.CertSign, p.prompt)
-		if card.ErrorCode(err) != tc.code || !errors.Is(err, card.ErrUnsupportedCard) {
-			t.Fatalf("got %v (%s), want %s", err, card.ErrorCode(err), tc.code)
+		if problem.CodeOf(err) != tc.code || !errors.Is(err, card.ErrUnsupportedCard) {
+			t.Fatalf("got %v (%s), want %s", err, problem.CodeOf(err), tc.code)
 		}
 		if p.calls != 0 {
 			t.Fatal("asked for a PIN on a Juki card")
@@ -420,7 +421,7 @@ func TestFaults(t *testing.T) {
 			if a != (card.Attributes{}) {
 				t.Fatal("half-read attributes returned")
 			}
-			if got := card.ErrorCode(err); got != tc.code {
+			if got := problem.CodeOf(err); got != tc.code {
 				t.Fatalf("code %s (%v), want %s", got, err, tc.code)
 			}
 			if card.FaultOf(err) != tc.fault {
@@ -435,7 +436,7 @@ func TestCancelledBeforeCard(t *testing.T) {
 	c, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := r.card.Status(c, time.Now())
-	if !errors.Is(err, context.Canceled) || card.ErrorCode(err) != assets.CodeCancelled {
+	if !errors.Is(err, context.Canceled) || problem.CodeOf(err) != assets.CodeCancelled {
 		t.Fatalf("got %v", err)
 	}
 	if len(r.rec.commands()) != 0 {
@@ -446,7 +447,7 @@ func TestCancelledBeforeCard(t *testing.T) {
 func TestPromptErrorCancels(t *testing.T) {
 	r := newRig(t, nil)
 	_, err := r.card.ReadAttributes(ctx(t), func(card.PIN, int) ([]byte, error) { return nil, context.Canceled })
-	if card.ErrorCode(err) != assets.CodeCancelled || r.rec.verifies() != 0 {
+	if problem.CodeOf(err) != assets.CodeCancelled || r.rec.verifies() != 0 {
 		t.Fatalf("got %v", err)
 	}
 }

@@ -36,7 +36,10 @@ type Diagnosis struct {
 	Applets []AppletProbe `json:"applets"`
 	Info    *AppletInfo   `json:"applet_info,omitempty"`
 	Error   string        `json:"error,omitempty"`
-	Code    string        `json:"code,omitempty"`
+	// Code is the catalogue code of Err, filled in by the edge that knows
+	// the catalogue (package problem); the driver knows only Err.
+	Code string `json:"code,omitempty"`
+	Err  error  `json:"-"`
 }
 
 var probes = []struct {
@@ -54,7 +57,7 @@ func (c *Card) Diagnose(ctx context.Context, now time.Time) Diagnosis {
 	st, err := c.Status(ctx, now)
 	d.Status = st
 	if err != nil {
-		d.Error, d.Code = err.Error(), string(ErrorCode(err))
+		d.Error, d.Err = err.Error(), err
 		return d
 	}
 	err = c.do(ctx, "probe applets", func(t *tx) error {
@@ -77,7 +80,7 @@ func (c *Card) Diagnose(ctx context.Context, now time.Time) Diagnosis {
 		return nil
 	})
 	if err != nil {
-		d.Error, d.Code = err.Error(), string(ErrorCode(err))
+		d.Error, d.Err = err.Error(), err
 	}
 	return d
 }

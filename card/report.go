@@ -22,7 +22,8 @@ type Report struct {
 	Reader   string        `json:"reader,omitempty"`
 	Card     *Diagnosis    `json:"card,omitempty"`
 	Error    string        `json:"error,omitempty"`
-	Code     string        `json:"code,omitempty"`
+	Code     string        `json:"code,omitempty"` // Err's catalogue code: see Diagnosis.Code
+	Err      error         `json:"-"`
 	Trace    []TraceEntry  `json:"trace"`
 	Duration time.Duration `json:"duration_ns"`
 }
@@ -33,7 +34,7 @@ func BuildReport(ctx context.Context, open func() (System, error), reader, versi
 	start := now()
 	rep := Report{Version: version, OS: runtime.GOOS + "/" + runtime.GOARCH, Time: start, Trace: []TraceEntry{}}
 	fail := func(err error) Report {
-		rep.Error, rep.Code = err.Error(), string(ErrorCode(err))
+		rep.Error, rep.Err = err.Error(), err
 		rep.Duration = now().Sub(start)
 		return rep
 	}
@@ -62,7 +63,7 @@ func BuildReport(ctx context.Context, open func() (System, error), reader, versi
 	d := c.Diagnose(ctx, start)
 	rep.Card = &d
 	rep.Trace = trace.Entries()
-	rep.Error, rep.Code = d.Error, d.Code
+	rep.Error, rep.Err = d.Error, d.Err
 	rep.Duration = now().Sub(start)
 	return rep
 }

@@ -2,13 +2,13 @@ package card_test
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/card"
+	"github.com/mynadesk/mynadesk/problem"
 )
 
 // resetter makes the card look reset by another application: the
@@ -60,7 +60,7 @@ func TestResetAfterPINIsReportedNotRetried(t *testing.T) {
 	c := card.New(rs, card.Options{})
 	p := &pinFn{pin: "1234"}
 	_, err := c.ReadAttributes(ctx(t), p.prompt)
-	if card.FaultOf(err) != card.FaultCardReset || card.ErrorCode(err) != assets.CodeCardMoved {
+	if card.FaultOf(err) != card.FaultCardReset || problem.CodeOf(err) != assets.CodeCardMoved {
 		t.Fatalf("got %v, want a reset reported as 13100", err)
 	}
 	if base.rec.verifies() != 1 || p.calls != 1 {
@@ -71,42 +71,5 @@ func TestResetAfterPINIsReportedNotRetried(t *testing.T) {
 	}
 	if _, err := c.ReadAttributes(ctx(t), p.prompt); err != nil {
 		t.Fatalf("next operation after the reset: %v", err)
-	}
-}
-
-func TestErrorCodes(t *testing.T) {
-	for err, want := range map[error]assets.Code{
-		&card.ReaderError{Fault: card.FaultCardRemoved}:      assets.CodeCardMoved,
-		&card.ReaderError{Fault: card.FaultCardReset}:        assets.CodeCardMoved,
-		&card.ReaderError{Fault: card.FaultTimeout}:          assets.CodeNoAnswer,
-		&card.ReaderError{Fault: card.FaultUnresponsive}:     assets.CodeNoAnswer,
-		&card.ReaderError{Fault: card.FaultNoReaders}:        assets.CodeNoReader,
-		&card.ReaderError{Fault: card.FaultNoService}:        assets.CodeNoService,
-		&card.ReaderError{Fault: card.FaultSharingViolation}: assets.CodeReaderBusy,
-		&card.ReaderError{Fault: card.FaultNoCard}:           assets.CodeNoCard,
-		&card.ReaderError{Fault: card.FaultOther}:            assets.CodeReadOther,
-		&card.SeveralCardsError{Readers: []string{"a", "b"}}: assets.CodeSeveralReaders,
-		card.ErrReaderNotFound:                               assets.CodeReaderMissing,
-		&card.UnsupportedCardError{Kind: card.KindJukiCard}:  assets.CodeJukiCard,
-		&card.UnsupportedCardError{Kind: card.KindUnknown}:   assets.CodeUnsupported,
-		&card.UnsupportedCardError{Kind: card.KindNoJPKI}:    assets.CodeUnsupported,
-		&card.StatusError{SW: 0x6F00}:                        assets.CodeReadOther,
-		card.ErrMalformed:                                    assets.CodeReadOther,
-		context.DeadlineExceeded:                             assets.CodeNoAnswer,
-		context.Canceled:                                     assets.CodeCancelled,
-		&card.PINFormatError{PIN: card.PINSign}:              assets.CodePINFormat,
-		&card.PINError{PIN: card.PINSign, TriesLeft: 4}:      assets.CodePINWrong,
-		&card.PINError{PIN: card.PINSign, TriesLeft: 0}:      assets.CodePINBlockedSign,
-		&card.PINError{PIN: card.PINHelper, Blocked: true}:   assets.CodePINBlockedHelp,
-		&card.PINError{PIN: card.PINAuth, Blocked: true}:     assets.CodePINBlockedAuth,
-	} {
-		wrapped := errors.Join(errors.New("context"), err)
-		if got := card.ErrorCode(wrapped); got != want {
-			t.Errorf("%v: %s, want %s", err, got, want)
-		}
-		e := assets.Lookup(want)
-		if e.Code != want || e.Title.JA == "" || e.Title.EN == "" || e.Message.JA == "" || len(e.Remedies) == 0 {
-			t.Errorf("%s: catalogue entry incomplete: %+v", want, e)
-		}
 	}
 }

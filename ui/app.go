@@ -18,6 +18,7 @@ import (
 
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/booking"
+	"github.com/mynadesk/mynadesk/problem"
 	"github.com/mynadesk/mynadesk/ui/qr"
 	"github.com/mynadesk/mynadesk/ui/settings"
 	"github.com/mynadesk/mynadesk/ui/vm"
@@ -79,6 +80,9 @@ type App struct {
 	setts *settingsScreen
 	// notice is shown once on the home screen (e.g. after a kiosk reset).
 	notice string
+	// tasks are the QR searches and reports started for the resident at
+	// the screen; they end with the session (resetSession).
+	tasks vm.Tasks
 }
 
 // New builds the app's screens on w and starts following the view models.
@@ -232,9 +236,16 @@ func (a *App) flowChanged(st vm.FlowState) {
 	a.show()
 }
 
+// resetSession forgets the session and every task started for it: a late
+// QR search or report never lands on the next resident's screen.
+func (a *App) resetSession() {
+	a.tasks.Reset()
+	a.d.Flow.Reset()
+}
+
 // backHome ends the session on screen and forgets it.
 func (a *App) backHome() {
-	a.d.Flow.Reset()
+	a.resetSession()
 	a.page = pageHome
 	a.home.session.SetText("")
 	a.d.Home.Refresh()
@@ -259,7 +270,7 @@ func (a *App) kioskReset(idle bool) {
 		a.notice = a.t(assets.UI.KioskReset)
 	}
 	a.home.render(a.d.Home.State())
-	a.d.Flow.Reset() // last: its listeners see the start screen ready
+	a.resetSession() // last: its listeners see the start screen ready
 	a.show()
 }
 
@@ -289,7 +300,7 @@ func (a *App) startRef(ref booking.Ref) {
 }
 
 func (a *App) sessionError(err error) {
-	p := vm.ProblemOf(err)
+	p := problem.Of(err)
 	if errors.Is(err, qr.ErrNotFound) {
 		a.home.setMessage(a.t(assets.UI.ScanNone))
 		return
@@ -316,26 +327,25 @@ func (a *App) HandleLink(arg string) {
 			}
 			return
 		}
-		a.d.Flow.Reset()
+		a.resetSession()
 		a.OpenSession(arg)
 	})
 }
 
-// scan runs a QR search off the UI goroutine and opens what it finds.
+// scan runs a QR search off the UI goroutine, as the resident's task, and
+// opens what it finds.
 func (a *App) scan(find func(ctx context.Context) (booking.Ref, error)) {
 	a.home.setMessage(a.t(assets.UI.ScanBusy))
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
+	a.tasks.Go(20*time.Second, func(ctx context.Context) func() {
 		ref, err := find(ctx)
-		a.d.Do(func() {
+		return func() {
 			if err != nil {
 				a.sessionError(err)
 				return
 			}
 			a.startRef(ref)
-		})
-	}()
+		}
+	}, a.d.Do)
 }
 
 // ScanFile finds the session QR code in an image file.

@@ -56,16 +56,15 @@ func newDiagScreen(a *App) *diagScreen {
 	return d
 }
 
-// runReport builds the report off the UI goroutine.
+// runReport builds the report off the UI goroutine, as the resident's task.
 func (d *diagScreen) runReport() {
 	d.status.SetText(d.a.t(assets.UI.CardReading))
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		r := d.a.d.Diag.Run(ctx)
+	diag := d.a.d.Diag
+	d.a.tasks.Go(time.Minute, func(ctx context.Context) func() {
+		r := diag.Run(ctx)
 		png, _ := vm.QRPNG(vm.Compact(r), 512)
-		d.a.d.Do(func() { d.showReport(r, png) })
-	}()
+		return func() { d.showReport(r, png) }
+	}, d.a.d.Do)
 }
 
 func (d *diagScreen) showReport(r card.Report, png []byte) {

@@ -14,6 +14,7 @@ import (
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/booking"
 	"github.com/mynadesk/mynadesk/card"
+	"github.com/mynadesk/mynadesk/problem"
 	"github.com/mynadesk/mynadesk/ui/qr"
 	"github.com/mynadesk/mynadesk/ui/vm"
 )
@@ -233,7 +234,7 @@ func (h *homeScreen) clipboard() {
 
 // problemBox shows an error: its title in a red block, the message, the
 // tries left, the remedies and, last and small, the code for staff.
-func problemBox(a *App, p *vm.Problem) []fyne.CanvasObject {
+func problemBox(a *App, p *problem.Problem) []fyne.CanvasObject {
 	title := big(a.t(p.Entry.Title)).colored(theme.ColorNameError)
 	out := []fyne.CanvasObject{block(blockDanger, title, para(a.t(p.Entry.Message)))}
 	if p.Code == assets.CodePINWrong && p.TriesLeft > 0 {

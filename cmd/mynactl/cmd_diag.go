@@ -5,13 +5,14 @@ import (
 	"flag"
 
 	"github.com/mynadesk/mynadesk/card"
+	"github.com/mynadesk/mynadesk/problem"
 )
 
 // diagnose builds the support report for the chosen reader.
 func (e *env) diagnose(ctx context.Context) card.Report {
 	ctx, cancel := e.cardCtx(ctx)
 	defer cancel()
-	return card.BuildReport(ctx, e.openSystem, e.reader, Version, e.now)
+	return problem.Report(card.BuildReport(ctx, e.openSystem, e.reader, Version, e.now))
 }
 
 func runDiag(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {

@@ -25,56 +25,12 @@ import (
 
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/booking"
-	"github.com/mynadesk/mynadesk/booking/client"
-	"github.com/mynadesk/mynadesk/booking/desktop"
-	"github.com/mynadesk/mynadesk/ui/cardflow"
-)
-
-// Exit statuses of submit.
-const (
-	exitSessionRefused = 11
-	exitServiceDown    = 12
+	"github.com/mynadesk/mynadesk/problem"
+	"github.com/mynadesk/mynadesk/resident"
 )
 
 func init() {
 	register(command{"submit", "run a booking session: read, sign, upload, print the verdict", runSubmit})
-	codeMappers = append(codeMappers, desktop.ErrorCode)
-}
-
-// submitStatus gives booking errors submit's exit statuses.
-func submitStatus(err error) error {
-	switch desktop.ErrorCode(err) {
-	case "":
-		return err
-	case assets.CodeServiceDown:
-		return &exitCodeError{code: exitServiceDown, err: err}
-	}
-	return &exitCodeError{code: exitSessionRefused, err: err}
-}
-
-// cardSide binds the card operations of the booking flow (ui/cardflow, the
-// same as the desktop app's) to mynactl's PIN prompt and --timeout.
-type cardSide struct {
-	e   *env
-	src *cardflow.Source
-}
-
-func newCardSide(e *env) cardSide {
-	src := &cardflow.Source{Open: e.openSystem, CloseSystem: true, Trace: e.trace, Logger: e.log}
-	src.SetReader(e.reader)
-	return cardSide{e, src}
-}
-
-func (c cardSide) ReadAttributes(ctx context.Context) (booking.Attributes, error) {
-	ctx, cancel := c.e.cardCtx(ctx)
-	defer cancel()
-	return c.src.ReadAttributes(ctx, c.e.prompt())
-}
-
-func (c cardSide) SignContent(ctx context.Context, content []byte) ([]byte, error) {
-	ctx, cancel := c.e.cardCtx(ctx)
-	defer cancel()
-	return c.src.SignContent(ctx, content, c.e.prompt())
 }
 
 // submitJSON is what --json prints.
@@ -100,15 +56,14 @@ func runSubmit(ctx context.Context, e *env, fs *flag.FlagSet, args []string) err
 	// A mistyped code is caught here, before any request.
 	ref, err := booking.ParseRef(*session, *service)
 	if err != nil {
-		return submitStatus(err)
+		return err
 	}
-	cl, err := client.New(ref.Service, nil)
-	if err != nil {
-		return submitStatus(&booking.RefError{Input: ref.Service, Reason: err.Error(), Err: err})
-	}
-	side := newCardSide(e)
-	f := &desktop.Flow{Client: cl, Reader: side, Signer: side, OnePIN: *onePIN,
-		Progress: func(s desktop.Stage) {
+	// The card side is the desktop app's: a fresh connection per operation,
+	// each bounded by --timeout.
+	src := &resident.SystemCard{Open: e.openSystem, CloseSystem: true, Trace: e.trace, Logger: e.log}
+	src.SetReader(e.reader)
+	f := &resident.Session{Card: src, Prompt: e.prompt(), CardTimeout: e.timeout, OnePIN: *onePIN,
+		Progress: func(s resident.Stage) {
 			if !e.json {
 				fmt.Fprintf(e.stderr, "mynactl: %s\n", stageText(s).In(e.lang))
 			}
@@ -117,13 +72,13 @@ func runSubmit(ctx context.Context, e *env, fs *flag.FlagSet, args []string) err
 		f.ShowContent = func(c []byte) error { _, err := e.stderr.Write(c); return err }
 	}
 	res, err := f.Run(ctx, ref)
-	var ue *desktop.UploadError
+	var ue *resident.UploadError
 	if errors.As(err, &ue) {
 		// mynactl has no one to ask "retry?": the signature is dropped.
 		ue.Pending.Discard()
 	}
 	if err != nil {
-		return submitStatus(err)
+		return err
 	}
 	title, msg := verdictText(res, e.lang)
 	if e.json {
@@ -136,20 +91,16 @@ func runSubmit(ctx context.Context, e *env, fs *flag.FlagSet, args []string) err
 			fmt.Fprintln(e.stdout, msg)
 		}
 	}
-	if status := outcomeExit[res.Outcome]; status != exitOK {
+	if res.Outcome != booking.OutcomeValid {
+		// The exit status mynactl verify gives the same code, so scripts
+		// test one set of numbers.
+		status := problem.ExitStatus(problem.Verdict(res).Code)
+		if status == exitOK {
+			status = problem.ExitSigOther
+		}
 		return &exitCodeError{code: status, err: errors.New(title), quiet: true}
 	}
 	return nil
-}
-
-// outcomeExit gives a service verdict the exit status mynactl verify gives
-// the same outcome, so scripts test one set of numbers.
-var outcomeExit = map[booking.Outcome]int{
-	booking.OutcomeValid:    exitOK,
-	booking.OutcomeExpired:  exitVerifyExpired,
-	booking.OutcomeRevoked:  exitVerifyRevoked,
-	booking.OutcomeMismatch: exitVerifyMismatch,
-	booking.OutcomeOther:    exitVerifyOther,
 }
 
 // verdictText is what the service's manual shows for a result.
@@ -157,23 +108,23 @@ func verdictText(res booking.Result, lang assets.Lang) (title, msg string) {
 	if res.Outcome == booking.OutcomeValid {
 		return assets.Text{JA: "電子署名処理に成功しました。", EN: "The signature was accepted."}.In(lang), ""
 	}
-	ent := desktop.VerdictEntry(res)
+	ent := problem.Verdict(res)
 	return ent.Title.In(lang), ent.Message.In(lang)
 }
 
-func stageText(s desktop.Stage) assets.Text {
+func stageText(s resident.Stage) assets.Text {
 	switch s {
-	case desktop.StageSession:
+	case resident.StageSession:
 		return assets.Text{JA: "予約サイトに接続しています…", EN: "Connecting to the booking site…"}
-	case desktop.StageReading:
+	case resident.StageReading:
 		return assets.Text{JA: "マイナンバーカードを読み取っています(券面事項入力補助用暗証番号)…", EN: "Reading the card (4-digit input-helper PIN)…"}
-	case desktop.StageUploading:
+	case resident.StageUploading:
 		return assets.Text{JA: "マイナンバーカードの読み込みに成功しました。情報を送信しています…", EN: "Card read. Sending the details…"}
-	case desktop.StageWaiting:
+	case resident.StageWaiting:
 		return assets.Text{JA: "予約サイトの画面で【情報を反映する】【確認】【マイナンバーカードの確認へ】を押してください…", EN: "On the booking page, press 【情報を反映する】, 【確認】 and 【マイナンバーカードの確認へ】…"}
-	case desktop.StageSigning:
+	case resident.StageSigning:
 		return assets.Text{JA: "マイナンバーカードで署名しています(署名用電子証明書のパスワード)…", EN: "Signing on the card (signing password)…"}
-	case desktop.StageSending:
+	case resident.StageSending:
 		return assets.Text{JA: "署名を送信しています…", EN: "Sending the signature…"}
 	}
 	return assets.Text{JA: "完了しました。", EN: "Done."}

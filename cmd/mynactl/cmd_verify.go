@@ -33,26 +33,12 @@ import (
 
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/jpki"
+	"github.com/mynadesk/mynadesk/problem"
 	"github.com/mynadesk/mynadesk/verify"
-)
-
-// Exit statuses of verify.
-const (
-	exitVerifyOther    = 20
-	exitVerifyExpired  = 21
-	exitVerifyMismatch = 22
-	exitVerifyRevoked  = 23
 )
 
 func init() {
 	register(command{"verify", "check a signed payload (.p7s) as the booking service does", runVerify})
-	codeMappers = append(codeMappers, func(err error) assets.Code {
-		var ve *verify.Error
-		if errors.As(err, &ve) {
-			return ve.Code()
-		}
-		return ""
-	})
 }
 
 // listFlag collects a repeatable flag.
@@ -206,7 +192,10 @@ func runVerify(ctx context.Context, e *env, fs *flag.FlagSet, args []string) err
 		a := res.Attributes
 		out.Attributes = &a
 	}
-	status := verifyExit(res.Outcome)
+	status := problem.ExitStatus(res.Code)
+	if verr != nil && status == exitOK {
+		status = problem.ExitSigOther
+	}
 	if verr != nil {
 		entry := assets.Lookup(res.Code)
 		out.Title, out.Message, out.Detail = entry.Title.In(e.lang), entry.Message.In(e.lang), verr.Error()
@@ -233,20 +222,6 @@ func runVerify(ctx context.Context, e *env, fs *flag.FlagSet, args []string) err
 		return &exitCodeError{code: status, err: verr, quiet: true}
 	}
 	return nil
-}
-
-func verifyExit(o verify.Outcome) int {
-	switch o {
-	case verify.Valid:
-		return exitOK
-	case verify.Expired:
-		return exitVerifyExpired
-	case verify.Revoked:
-		return exitVerifyRevoked
-	case verify.Mismatch:
-		return exitVerifyMismatch
-	}
-	return exitVerifyOther
 }
 
 // printVerifyText prints the certificate facts on stdout and, for a

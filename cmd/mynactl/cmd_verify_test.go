@@ -12,6 +12,7 @@ import (
 	"github.com/mynadesk/mynadesk/card"
 	"github.com/mynadesk/mynadesk/cms"
 	"github.com/mynadesk/mynadesk/jpki/jpkitest"
+	"github.com/mynadesk/mynadesk/problem"
 )
 
 // TestVerifyCommand runs `mynactl verify` on payloads from the test PKI and
@@ -72,11 +73,11 @@ func TestVerifyCommand(t *testing.T) {
 	}{
 		{"valid", []string{"--in", good, "--crl", crl, "--held", heldOK}, 0, ""},
 		{"detached", []string{"--in", det, "--content", contentFile, "--crl", crl}, 0, ""},
-		{"expired", []string{"--in", exp, "--crl", crl}, exitVerifyExpired, "21"},
-		{"revoked", []string{"--in", rev, "--crl", revCRL}, exitVerifyRevoked, "23"},
-		{"mismatch", []string{"--in", good, "--crl", crl, "--held", heldBad}, exitVerifyMismatch, "S01"},
-		{"no revocation source", []string{"--in", good}, exitVerifyOther, "30"},
-		{"detached without content", []string{"--in", det, "--crl", crl}, exitVerifyOther, "33"},
+		{"expired", []string{"--in", exp, "--crl", crl}, problem.ExitSigExpired, "21"},
+		{"revoked", []string{"--in", rev, "--crl", revCRL}, problem.ExitSigRevoked, "23"},
+		{"mismatch", []string{"--in", good, "--crl", crl, "--held", heldBad}, problem.ExitSigMismatch, "S01"},
+		{"no revocation source", []string{"--in", good}, problem.ExitSigOther, "30"},
+		{"detached without content", []string{"--in", det, "--crl", crl}, problem.ExitSigOther, "33"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
@@ -110,7 +111,7 @@ func TestVerifyCommand(t *testing.T) {
 	// Text output for a failure names the code on stderr.
 	stdout.Reset()
 	stderr.Reset()
-	if status := runWith(context.Background(), []string{"verify", "--mode", "test", "--in", exp, "--roots", roots, "--crl", crl}, nil, &stdout, &stderr, noCard); status != exitVerifyExpired ||
+	if status := runWith(context.Background(), []string{"verify", "--mode", "test", "--in", exp, "--roots", roots, "--crl", crl}, nil, &stdout, &stderr, noCard); status != problem.ExitSigExpired ||
 		!bytes.Contains(stderr.Bytes(), []byte("(Code: 21)")) || !bytes.Contains(stdout.Bytes(), []byte("outcome:      expired")) {
 		t.Errorf("text: status %d\n%s\n%s", status, stdout.String(), stderr.String())
 	}

@@ -32,20 +32,22 @@ import (
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/card"
 	"github.com/mynadesk/mynadesk/card/pcsc"
+	"github.com/mynadesk/mynadesk/problem"
 )
 
 // Version is stamped at build time (-ldflags "-X main.Version=…").
 var Version = "dev"
 
-// Exit statuses (see the package comment).
+// Exit statuses (see the package comment); package problem gives each
+// catalogue code its status.
 const (
-	exitOK        = 0
-	exitError     = 1
-	exitUsage     = 2
-	exitReader    = 3
-	exitCard      = 4
-	exitPIN       = 5
-	exitCancelled = 6
+	exitOK        = problem.ExitOK
+	exitError     = problem.ExitError
+	exitUsage     = problem.ExitUsage
+	exitReader    = problem.ExitReader
+	exitCard      = problem.ExitCard
+	exitPIN       = problem.ExitPIN
+	exitCancelled = problem.ExitCancelled
 )
 
 func main() {

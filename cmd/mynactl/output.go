@@ -8,6 +8,8 @@ import (
 
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/card"
+	"github.com/mynadesk/mynadesk/problem"
+	"github.com/mynadesk/mynadesk/resident"
 )
 
 // printJSON writes v as indented JSON on stdout.
@@ -30,45 +32,9 @@ type errorJSON struct {
 	} `json:"error"`
 }
 
-// codeOf maps an error to its catalogue code. Other packages' errors join
-// the catalogue through codeMappers registered by their command files.
-func codeOf(err error) assets.Code {
-	var lt *lastTryError
-	if errors.As(err, &lt) {
-		return assets.CodePINLastTry
-	}
-	for _, m := range codeMappers {
-		if c := m(err); c != "" {
-			return c
-		}
-	}
-	return card.ErrorCode(err)
-}
-
-// codeMappers let command files map their packages' errors (verify, booking).
-var codeMappers []func(error) assets.Code
-
-// exitStatus maps an error to the documented exit status.
-func exitStatus(err error, code assets.Code) int {
-	var ee *exitCodeError
-	if errors.As(err, &ee) {
-		return ee.code
-	}
-	switch code {
-	case assets.CodeNoReader, assets.CodeNoService, assets.CodeSeveralReaders,
-		assets.CodeNoCard, assets.CodeReaderBusy, assets.CodeReaderMissing:
-		return exitReader
-	case assets.CodeCardMoved, assets.CodeNoAnswer, assets.CodeUnsupported,
-		assets.CodeJukiCard, assets.CodeReadOther:
-		return exitCard
-	case assets.CodePINFormat, assets.CodePINWrong, assets.CodePINBlockedHelp,
-		assets.CodePINBlockedAuth, assets.CodePINBlockedSign, assets.CodePINLastTry:
-		return exitPIN
-	case assets.CodeCancelled:
-		return exitCancelled
-	}
-	return exitError
-}
+// Is makes a refused last try the resident session's ErrLastTry, which
+// the catalogue knows (P06).
+func (e *lastTryError) Is(target error) bool { return target == resident.ErrLastTry }
 
 // fail prints err as the catalogue tells (code, message, remedies) and
 // returns the exit status. Usage errors print as they are.
@@ -81,7 +47,7 @@ func (e *env) fail(err error) int {
 		fmt.Fprintf(e.stderr, "mynactl: %v\n", err)
 		return exitUsage
 	}
-	code := codeOf(err)
+	code := problem.CodeOf(err)
 	entry := assets.Lookup(code)
 	var pe *card.PINError
 	var tries *int
@@ -107,7 +73,10 @@ func (e *env) fail(err error) int {
 		}
 		fmt.Fprintf(e.stderr, "mynactl: detail: %v\n", err)
 	}
-	return exitStatus(err, code)
+	if errors.As(err, &ee) {
+		return ee.code // a command's own status for an error outside the catalogue
+	}
+	return problem.ExitStatus(code)
 }
 
 // writeTrace prints the APDUs the command exchanged, one a line, and their

@@ -26,8 +26,8 @@ import (
 	"github.com/mynadesk/mynadesk/booking/client"
 	"github.com/mynadesk/mynadesk/card"
 	"github.com/mynadesk/mynadesk/card/pcsc"
+	"github.com/mynadesk/mynadesk/resident"
 	"github.com/mynadesk/mynadesk/ui"
-	"github.com/mynadesk/mynadesk/ui/cardflow"
 	"github.com/mynadesk/mynadesk/ui/qr"
 	"github.com/mynadesk/mynadesk/ui/settings"
 	"github.com/mynadesk/mynadesk/ui/single"
@@ -97,7 +97,7 @@ func run(args []string, stderr io.Writer) int {
 	}
 
 	openSys := func() (card.System, error) { return pcsc.Open() }
-	source := &cardflow.Source{Open: openSys, CloseSystem: true, Logger: log}
+	source := &resident.SystemCard{Open: openSys, CloseSystem: true, Logger: log}
 	source.SetReader(st.Reader)
 	home := vm.NewHome(openSys, st.Reader)
 	flow := vm.NewFlow(vm.FlowDeps{Card: source, CardStatus: func() *card.Status { return home.State().Status }, NewClient: func(s string) (*client.Client, error) {

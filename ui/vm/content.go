@@ -8,6 +8,7 @@ import (
 
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/booking"
+	"github.com/mynadesk/mynadesk/problem"
 )
 
 // Summary is what step 2 signs, as the resident reads it: labelled
@@ -97,4 +98,4 @@ func ParseContent(content string) (Summary, error) {
 
 // Cancelled reports whether p is the resident's own cancel, which the
 // screens show as a plain note, not as an error.
-func Cancelled(p *Problem) bool { return p != nil && p.Code == assets.CodeCancelled }
+func Cancelled(p *problem.Problem) bool { return p != nil && p.Code == assets.CodeCancelled }

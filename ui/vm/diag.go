@@ -11,6 +11,7 @@ import (
 	goqr "github.com/skip2/go-qrcode"
 
 	"github.com/mynadesk/mynadesk/card"
+	"github.com/mynadesk/mynadesk/problem"
 )
 
 // Diag makes the diagnostic report for support staff: readers, ATR and
@@ -35,7 +36,7 @@ func (d *Diag) Run(ctx context.Context) card.Report {
 	if d.Reader != nil {
 		reader = d.Reader()
 	}
-	return card.BuildReport(ctx, d.Open, reader, d.Version, now)
+	return problem.Report(card.BuildReport(ctx, d.Open, reader, d.Version, now))
 }
 
 // ReportText is the report for a person to read (copy, save).

@@ -9,16 +9,10 @@ import (
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/booking"
 	"github.com/mynadesk/mynadesk/booking/client"
-	"github.com/mynadesk/mynadesk/booking/desktop"
 	"github.com/mynadesk/mynadesk/card"
+	"github.com/mynadesk/mynadesk/problem"
+	"github.com/mynadesk/mynadesk/resident"
 )
-
-// CardSource is the card side of a session (ui/cardflow.Source): each call
-// asks for its PIN through prompt, at most once.
-type CardSource interface {
-	ReadAttributes(ctx context.Context, prompt card.PINPrompt) (booking.Attributes, error)
-	SignContent(ctx context.Context, content []byte, prompt card.PINPrompt) ([]byte, error)
-}
 
 // Phase is where a session is, as the screens show it.
 type Phase int
@@ -81,7 +75,7 @@ func VerdictOf(r booking.Result) Verdict {
 		v.Title, v.Message = assets.UI.VerdictValid, assets.UI.VerdictValidNext
 		return v
 	}
-	e := desktop.VerdictEntry(r)
+	e := problem.Verdict(r)
 	v.Title, v.Message, v.Remedies = e.Title, e.Message, e.Remedies
 	switch {
 	case r.Outcome == booking.OutcomeMismatch:
@@ -114,7 +108,7 @@ type FlowState struct {
 	// Verdict is set in PhaseDone.
 	Verdict *Verdict
 	// Problem is set in PhaseError.
-	Problem *Problem
+	Problem *problem.Problem
 	// PendingUpload: a signature is held in memory and can be sent again
 	// without the signing password.
 	PendingUpload bool
@@ -125,7 +119,8 @@ type FlowState struct {
 
 // FlowDeps is what a Flow needs.
 type FlowDeps struct {
-	Card CardSource
+	// Card is the card side of the session (resident.SystemCard).
+	Card resident.CardSource
 	// NewClient returns a booking client for a service base URL.
 	NewClient func(service string) (*client.Client, error)
 	// Poll is the interval of waiting for the page (default 1 s).
@@ -140,7 +135,7 @@ type FlowDeps struct {
 var (
 	// ErrConfirmLastTry: the PIN has one try left and the resident has not
 	// confirmed using it.
-	ErrConfirmLastTry = errors.New("vm: the last try needs confirmation")
+	ErrConfirmLastTry = resident.ErrLastTry
 	// ErrNotAsking: no PIN is being asked for.
 	ErrNotAsking = errors.New("vm: no PIN is being asked for")
 )
@@ -155,7 +150,7 @@ type Flow struct {
 	gen       int // run generation: callbacks of older runs are ignored
 	cancel    context.CancelFunc
 	pinCh     chan []byte
-	pending   *desktop.Pending
+	pending   *resident.Pending
 	listeners []func(FlowState)
 }
 
@@ -226,23 +221,13 @@ func (f *Flow) run(ctx context.Context, gen int, ref booking.Ref, pinCh chan []b
 	if f.precheck(gen, false) {
 		return
 	}
-	cl, err := f.deps.NewClient(ref.Service)
-	if err != nil {
-		f.fail(gen, &booking.RefError{Input: ref.Service, Reason: err.Error(), Err: err})
-		return
-	}
-	prompt := f.prompt(ctx, gen, pinCh)
-	df := &desktop.Flow{
-		Client: cl,
-		Reader: readerFunc(func(ctx context.Context) (booking.Attributes, error) {
-			return f.deps.Card.ReadAttributes(ctx, prompt)
-		}),
-		Signer: signerFunc(func(ctx context.Context, content []byte) ([]byte, error) {
-			return f.deps.Card.SignContent(ctx, content, prompt)
-		}),
-		Poll: f.deps.Poll,
-		Progress: func(s desktop.Stage) {
-			if s == desktop.StageReading && f.precheck(gen, true) {
+	rs := &resident.Session{
+		NewClient: f.deps.NewClient,
+		Card:      f.deps.Card,
+		Prompt:    f.prompt(ctx, gen, pinCh),
+		Poll:      f.deps.Poll,
+		Progress: func(s resident.Stage) {
+			if s == resident.StageReading && f.precheck(gen, true) {
 				return // the run is cancelled: ReadAttributes ends at once
 			}
 			f.stage(gen, s)
@@ -258,12 +243,12 @@ func (f *Flow) run(ctx context.Context, gen int, ref booking.Ref, pinCh chan []b
 			return nil
 		},
 	}
-	res, err := df.Run(ctx, ref)
+	res, err := rs.Run(ctx, ref)
 	f.finish(gen, res, err)
 }
 
 func (f *Flow) finish(gen int, res booking.Result, err error) {
-	var ue *desktop.UploadError
+	var ue *resident.UploadError
 	if errors.As(err, &ue) {
 		f.mu.Lock()
 		if gen == f.gen {
@@ -286,7 +271,7 @@ func (f *Flow) finish(gen int, res booking.Result, err error) {
 }
 
 func (f *Flow) fail(gen int, err error) {
-	p := ProblemOf(err)
+	p := problem.Of(err)
 	f.update(gen, func(s *FlowState) {
 		s.Phase, s.Problem = PhaseError, p
 		if s.PendingUpload {
@@ -295,20 +280,20 @@ func (f *Flow) fail(gen int, err error) {
 	})
 }
 
-func (f *Flow) stage(gen int, st desktop.Stage) {
+func (f *Flow) stage(gen int, st resident.Stage) {
 	f.update(gen, func(s *FlowState) {
 		switch st {
-		case desktop.StageSession:
+		case resident.StageSession:
 			s.Phase = PhaseConnecting
-		case desktop.StageReading:
+		case resident.StageReading:
 			s.Phase, s.Step = PhasePreparing, 1
-		case desktop.StageUploading:
+		case resident.StageUploading:
 			s.Phase, s.ReadOK = PhaseUploading, true
-		case desktop.StageWaiting:
+		case resident.StageWaiting:
 			s.Phase, s.Step = PhaseWaitingPage, 1
-		case desktop.StageSigning:
+		case resident.StageSigning:
 			s.Phase, s.Step = PhasePreparing, 2
-		case desktop.StageSending:
+		case resident.StageSending:
 			s.Phase, s.SignOK = PhaseSending, true
 		}
 	})
@@ -418,16 +403,4 @@ func (f *Flow) Reset() {
 	f.st = FlowState{}
 	f.mu.Unlock()
 	f.update(gen, func(*FlowState) {})
-}
-
-type readerFunc func(ctx context.Context) (booking.Attributes, error)
-
-// ReadAttributes calls r.
-func (r readerFunc) ReadAttributes(ctx context.Context) (booking.Attributes, error) { return r(ctx) }
-
-type signerFunc func(ctx context.Context, content []byte) ([]byte, error)
-
-// SignContent calls s.
-func (s signerFunc) SignContent(ctx context.Context, content []byte) ([]byte, error) {
-	return s(ctx, content)
 }

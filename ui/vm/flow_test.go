@@ -12,6 +12,7 @@ import (
 	"github.com/mynadesk/mynadesk/card"
 	"github.com/mynadesk/mynadesk/card/sim"
 	"github.com/mynadesk/mynadesk/jpki/jpkitest"
+	"github.com/mynadesk/mynadesk/problem"
 	"github.com/mynadesk/mynadesk/ui/internal/testenv"
 	"github.com/mynadesk/mynadesk/ui/vm"
 )
@@ -149,7 +150,7 @@ func TestWrongShapeRefusedOnTheSpot(t *testing.T) {
 	for _, bad := range []string{"12", "12345", "12a4", ""} {
 		err := r.flow.SubmitPIN([]byte(bad), false)
 		var fe *card.PINFormatError
-		if !errors.As(err, &fe) || vm.ProblemOf(err).Code != assets.CodePINFormat {
+		if !errors.As(err, &fe) || problem.Of(err).Code != assets.CodePINFormat {
 			t.Fatalf("SubmitPIN(%q) = %v, want a format error", bad, err)
 		}
 	}
@@ -359,7 +360,7 @@ func TestBadSessionReference(t *testing.T) {
 		"ftp://example.jp/s/xx": assets.CodeSessionRef,
 	} {
 		_, err := booking.ParseRef(in, "https://booking.example.jp")
-		if p := vm.ProblemOf(err); p == nil || p.Code != want || p.Retry {
+		if p := problem.Of(err); p == nil || p.Code != want || p.Retry {
 			t.Errorf("%q: %+v, want %s", in, p, want)
 		}
 	}

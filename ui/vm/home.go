@@ -8,6 +8,7 @@ import (
 
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/card"
+	"github.com/mynadesk/mynadesk/problem"
 )
 
 // Situation is what the home screen says about the reader and the card.
@@ -44,7 +45,7 @@ type HomeState struct {
 	Status *card.Status
 	// Problem says what is wrong (every situation but SitCard and
 	// SitChecking has one).
-	Problem *Problem
+	Problem *problem.Problem
 }
 
 // KindText names the card kind for the resident.
@@ -156,7 +157,7 @@ func (h *Home) Run(ctx context.Context) {
 	for ctx.Err() == nil {
 		sys, err := h.open()
 		if err != nil {
-			h.set(HomeState{Situation: SitNoService, Problem: ProblemOf(err)})
+			h.set(HomeState{Situation: SitNoService, Problem: problem.Of(err)})
 			h.sleep(ctx, h.Retry)
 			continue
 		}
@@ -189,7 +190,7 @@ func (h *Home) watch(ctx context.Context, sys card.System) {
 				if card.FaultOf(err) == card.FaultNoService {
 					sit = SitNoService
 				}
-				h.set(HomeState{Situation: sit, Problem: ProblemOf(err)})
+				h.set(HomeState{Situation: sit, Problem: problem.Of(err)})
 			}
 			return
 		}
@@ -213,7 +214,7 @@ func (h *Home) watch(ctx context.Context, sys card.System) {
 			}
 		default:
 			lastCard = ""
-			st.Problem = ProblemOf(perr)
+			st.Problem = problem.Of(perr)
 			st.Situation = situationOf(perr)
 		}
 		if ctx.Err() != nil {
@@ -260,7 +261,7 @@ func situationOf(err error) Situation {
 func (h *Home) status(ctx context.Context, sys card.System, st HomeState) HomeState {
 	conn, err := sys.Connect(ctx, st.Reader)
 	if err != nil {
-		st.Situation, st.Problem = SitError, ProblemOf(err)
+		st.Situation, st.Problem = SitError, problem.Of(err)
 		if s := situationOf(err); s == SitNoCard || s == SitNoReader {
 			st.Situation = s
 		}
@@ -270,16 +271,12 @@ func (h *Home) status(ctx context.Context, sys card.System, st HomeState) HomeSt
 	defer c.Close()
 	cs, err := c.Status(ctx, h.now())
 	if err != nil {
-		st.Situation, st.Problem = SitError, ProblemOf(err)
+		st.Situation, st.Problem = SitError, problem.Of(err)
 		return st
 	}
 	st.Situation, st.Status = SitCard, &cs
 	if !cs.Supported {
-		code := assets.CodeUnsupported
-		if cs.Kind == card.KindJukiCard {
-			code = assets.CodeJukiCard
-		}
-		st.Problem = &Problem{Code: code, Entry: assets.Lookup(code)}
+		st.Problem = problem.Of(&card.UnsupportedCardError{Kind: cs.Kind, Label: cs.Token})
 	}
 	return st
 }

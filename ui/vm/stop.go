@@ -3,6 +3,7 @@ package vm
 import (
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/card"
+	"github.com/mynadesk/mynadesk/problem"
 )
 
 // StopBefore says why a session must not go on with the card as its
@@ -11,12 +12,12 @@ import (
 // both steps; a locked input-helper PIN stops step 1 (needHelper). nil
 // when the card may go on, or when its status is not known (the card
 // operation then finds out as before).
-func StopBefore(st *card.Status, needHelper bool) *Problem {
+func StopBefore(st *card.Status, needHelper bool) *problem.Problem {
 	if st == nil || !st.Supported {
 		return nil
 	}
-	stop := func(code assets.Code, pin card.PIN) *Problem {
-		return &Problem{Code: code, Entry: assets.Lookup(code), PIN: pin}
+	stop := func(code assets.Code, pin card.PIN) *problem.Problem {
+		return &problem.Problem{Code: code, Entry: assets.Lookup(code), PIN: pin}
 	}
 	if st.NoSignCert {
 		return stop(assets.CodeNoSignCert, card.PINSign)
@@ -34,7 +35,7 @@ func StopBefore(st *card.Status, needHelper bool) *Problem {
 
 // stopEarly ends run gen with p before any PIN was asked: the run is
 // cancelled and its late callbacks ignored.
-func (f *Flow) stopEarly(gen int, p *Problem) bool {
+func (f *Flow) stopEarly(gen int, p *problem.Problem) bool {
 	f.mu.Lock()
 	if gen != f.gen {
 		f.mu.Unlock()

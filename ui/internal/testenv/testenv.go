@@ -25,7 +25,7 @@ import (
 	"github.com/mynadesk/mynadesk/card/sim"
 	"github.com/mynadesk/mynadesk/internal/testpki"
 	"github.com/mynadesk/mynadesk/jpki/jpkitest"
-	"github.com/mynadesk/mynadesk/ui/cardflow"
+	"github.com/mynadesk/mynadesk/resident"
 	"github.com/mynadesk/mynadesk/ui/internal/simsys"
 	"github.com/mynadesk/mynadesk/verify"
 )
@@ -146,8 +146,8 @@ func Card(holder jpkitest.Holder, p *jpkitest.PKI, tries map[card.PIN]int) (*sim
 func (e *Env) Insert(c *sim.Card, f sim.Faults) { e.Sys.Insert(Reader, c, f) }
 
 // Source is the card side over the environment's readers.
-func (e *Env) Source() *cardflow.Source {
-	return &cardflow.Source{Open: func() (card.System, error) { return e.Sys, nil }, Logger: slog.New(slog.DiscardHandler)}
+func (e *Env) Source() *resident.SystemCard {
+	return &resident.SystemCard{Open: func() (card.System, error) { return e.Sys, nil }, Logger: slog.New(slog.DiscardHandler)}
 }
 
 // Session creates a session as the registration page does and returns its

@@ -1,11 +1,14 @@
-// Package desktop is the resident's side of a booking session, shared by
-// `mynactl submit` and the desktop app: find the session, read the 4
-// attributes (step 1), wait for the page's confirmation, sign the content on
-// the card (step 2) and upload it. The card is reached through two small
-// interfaces so the flow runs the same over a real card, the virtual card
-// or a test double. The signed payload is held in memory only, until the
-// upload succeeds or the resident cancels; nothing is written to disk.
-package desktop
+// Package resident is the resident's side of a booking session, the one
+// engine that `mynactl submit` and the desktop app's view model (ui/vm)
+// both drive: from a session reference it builds the booking client, finds
+// the session, reads the 4 attributes (step 1), waits for the page's
+// confirmation, signs the content on the card (step 2), uploads it and
+// reports each stage. The card is reached through one interface,
+// CardSource, whose operations take the PIN prompt, so the session runs the
+// same over a real card (SystemCard), the virtual card or a test double.
+// The signed payload is held in memory only, until the upload succeeds or
+// the resident cancels; nothing is written to disk.
+package resident
 
 import (
 	"context"
@@ -15,22 +18,26 @@ import (
 
 	"github.com/mynadesk/mynadesk/booking"
 	"github.com/mynadesk/mynadesk/booking/client"
+	"github.com/mynadesk/mynadesk/card"
 )
 
-// AttributeReader reads the 4 attributes from the card's input-helper
-// applet (asking the resident for the 4-digit PIN).
-type AttributeReader interface {
-	ReadAttributes(ctx context.Context) (booking.Attributes, error)
+// CardSource is the card side of a session. Each call asks for its PIN
+// through prompt, at most once, after reading the PIN's counter.
+type CardSource interface {
+	// ReadAttributes reads the 4 attributes from the card's input-helper
+	// applet (the 4-digit PIN).
+	ReadAttributes(ctx context.Context, prompt card.PINPrompt) (booking.Attributes, error)
+	// SignContent signs content with the card's signing key (the signing
+	// password) and returns a DER CMS SignedData with the content attached
+	// and the signing certificate included.
+	SignContent(ctx context.Context, content []byte, prompt card.PINPrompt) ([]byte, error)
 }
 
-// ContentSigner signs content with the card's signing key (asking for the
-// signing password) and returns a DER CMS SignedData with the content
-// attached and the signing certificate included.
-type ContentSigner interface {
-	SignContent(ctx context.Context, content []byte) ([]byte, error)
-}
+// ErrLastTry is what a PIN prompt returns when the PIN has one try left and
+// the resident (or the script) has not confirmed using it: no try is used.
+var ErrLastTry = errors.New("resident: the last try needs confirmation")
 
-// Stage is where the flow is, for progress display.
+// Stage is where the session is, for progress display.
 type Stage string
 
 // Stages, in order.
@@ -44,11 +51,17 @@ const (
 	StageDone      Stage = "done"
 )
 
-// Flow runs one session.
-type Flow struct {
-	Client *client.Client
-	Reader AttributeReader
-	Signer ContentSigner
+// Session runs one booking session for the resident at the card.
+type Session struct {
+	// NewClient returns a booking client for the service of the session's
+	// reference; client.New with no options when nil.
+	NewClient func(service string) (*client.Client, error)
+	// Card does the card operations; Prompt asks for their PINs.
+	Card   CardSource
+	Prompt card.PINPrompt
+	// CardTimeout, if set, bounds each card operation (mynactl --timeout);
+	// the time the resident takes to type is part of it.
+	CardTimeout time.Duration
 	// OnePIN asks for the one-PIN variant: the session must be one-PIN, and
 	// the helper PIN is never asked.
 	OnePIN bool
@@ -56,7 +69,7 @@ type Flow struct {
 	// running Run (a GUI hands it to its UI goroutine, e.g. with fyne.Do).
 	Progress func(Stage)
 	// ShowContent, if set, is given the content before it is signed (the
-	// desktop app shows it); an error stops the flow.
+	// desktop app shows it); an error stops the session.
 	ShowContent func(content []byte) error
 	// Poll is the interval of waiting for the page (default 1 s).
 	Poll time.Duration
@@ -113,21 +126,59 @@ func (p *Pending) Discard() {
 	p.cms = nil
 }
 
-func (f *Flow) stage(s Stage) {
+func (f *Session) stage(s Stage) {
 	if f.Progress != nil {
 		f.Progress(s)
 	}
 }
 
+// Client builds the booking client for ref's service. A service URL the
+// client refuses is a *booking.RefError, like any bad reference.
+func (f *Session) Client(ref booking.Ref) (*client.Client, error) {
+	newClient := f.NewClient
+	if newClient == nil {
+		newClient = func(s string) (*client.Client, error) { return client.New(s, nil) }
+	}
+	cl, err := newClient(ref.Service)
+	if err != nil {
+		return nil, &booking.RefError{Input: ref.Service, Reason: err.Error(), Err: err}
+	}
+	return cl, nil
+}
+
+// cardCtx bounds one card operation by CardTimeout.
+func (f *Session) cardCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	if f.CardTimeout > 0 {
+		return context.WithTimeout(ctx, f.CardTimeout)
+	}
+	return context.WithCancel(ctx)
+}
+
+func (f *Session) readAttributes(ctx context.Context) (booking.Attributes, error) {
+	ctx, cancel := f.cardCtx(ctx)
+	defer cancel()
+	return f.Card.ReadAttributes(ctx, f.Prompt)
+}
+
+func (f *Session) signContent(ctx context.Context, content []byte) ([]byte, error) {
+	ctx, cancel := f.cardCtx(ctx)
+	defer cancel()
+	return f.Card.SignContent(ctx, content, f.Prompt)
+}
+
 // Run takes the session at ref through both steps and returns the
 // service's verdict. A failed check (Code 21/23, mismatch, other) is a
-// Result, not an error; errors are for what stopped the flow.
-func (f *Flow) Run(ctx context.Context, ref booking.Ref) (booking.Result, error) {
-	if f.Client == nil || f.Signer == nil {
-		return booking.Result{}, errors.New("booking: flow needs a client and a signer")
+// Result, not an error; errors are for what stopped the session.
+func (f *Session) Run(ctx context.Context, ref booking.Ref) (booking.Result, error) {
+	if f.Card == nil || f.Prompt == nil {
+		return booking.Result{}, errors.New("resident: a session needs a card and a PIN prompt")
+	}
+	cl, err := f.Client(ref)
+	if err != nil {
+		return booking.Result{}, err
 	}
 	f.stage(StageSession)
-	in, err := f.Client.Session(ctx, ref.Code)
+	in, err := cl.Session(ctx, ref.Code)
 	if err != nil {
 		return booking.Result{}, err
 	}
@@ -139,26 +190,23 @@ func (f *Flow) Run(ctx context.Context, ref booking.Ref) (booking.Result, error)
 		return *in.Result, nil
 	}
 	if in.Next == booking.NextAttributes {
-		if f.Reader == nil {
-			return booking.Result{}, errors.New("booking: the session needs the attributes but no reader is set")
-		}
 		f.stage(StageReading)
-		a, err := f.Reader.ReadAttributes(ctx)
+		a, err := f.readAttributes(ctx)
 		if err != nil {
 			return booking.Result{}, err
 		}
 		f.stage(StageUploading)
-		if in, err = f.Client.PutAttributes(ctx, ref.Code, a); err != nil {
+		if in, err = cl.PutAttributes(ctx, ref.Code, a); err != nil {
 			return booking.Result{}, err
 		}
 	}
 	if in.Next != booking.NextSignature {
 		f.stage(StageWaiting)
-		if in, err = f.waitSignature(ctx, ref.Code, in); err != nil {
+		if in, err = f.waitSignature(ctx, cl, ref.Code, in); err != nil {
 			return booking.Result{}, err
 		}
 	}
-	content, err := f.Client.Content(ctx, ref.Code)
+	content, err := cl.Content(ctx, ref.Code)
 	if err != nil {
 		return booking.Result{}, err
 	}
@@ -168,12 +216,12 @@ func (f *Flow) Run(ctx context.Context, ref booking.Ref) (booking.Result, error)
 		}
 	}
 	f.stage(StageSigning)
-	cms, err := f.Signer.SignContent(ctx, content)
+	cms, err := f.signContent(ctx, content)
 	if err != nil {
 		return booking.Result{}, err
 	}
 	f.stage(StageSending)
-	p := &Pending{client: f.Client, code: ref.Code, cms: cms}
+	p := &Pending{client: cl, code: ref.Code, cms: cms}
 	res, err := p.Upload(ctx)
 	if err != nil {
 		if p.cms != nil {
@@ -187,7 +235,7 @@ func (f *Flow) Run(ctx context.Context, ref booking.Ref) (booking.Result, error)
 
 // waitSignature polls the session until the page has confirmed, the
 // session expires or ctx ends.
-func (f *Flow) waitSignature(ctx context.Context, code booking.Code, in booking.SessionInfo) (booking.SessionInfo, error) {
+func (f *Session) waitSignature(ctx context.Context, cl *client.Client, code booking.Code, in booking.SessionInfo) (booking.SessionInfo, error) {
 	poll := f.Poll
 	if poll <= 0 {
 		poll = time.Second
@@ -201,7 +249,7 @@ func (f *Flow) waitSignature(ctx context.Context, code booking.Code, in booking.
 		case <-t.C:
 		}
 		var err error
-		if in, err = f.Client.Session(ctx, code); err != nil {
+		if in, err = cl.Session(ctx, code); err != nil {
 			return in, err
 		}
 	}

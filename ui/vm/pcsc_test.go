@@ -1,4 +1,4 @@
-package cardflow_test
+package vm_test
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 	"github.com/mynadesk/mynadesk/card/pcsc"
 	"github.com/mynadesk/mynadesk/card/sim"
 	"github.com/mynadesk/mynadesk/internal/pcsctest"
-	"github.com/mynadesk/mynadesk/ui/cardflow"
+	"github.com/mynadesk/mynadesk/resident"
 	"github.com/mynadesk/mynadesk/ui/internal/testenv"
 	"github.com/mynadesk/mynadesk/ui/vm"
 )
@@ -36,7 +36,7 @@ func flowOverPCSC(t testing.TB, f sim.Faults) (*testenv.Env, *vm.Flow, chan vm.F
 		t.Fatal(err)
 	}
 	pcsctest.Insert(t, slot, c, sim.ServeOptions{Faults: f, Logger: slog.New(slog.DiscardHandler)})
-	src := &cardflow.Source{Open: open, CloseSystem: true, Logger: slog.New(slog.DiscardHandler)}
+	src := &resident.SystemCard{Open: open, CloseSystem: true, Logger: slog.New(slog.DiscardHandler)}
 	src.SetReader(pcsctest.Readers[slot])
 	flow := vm.NewFlow(vm.FlowDeps{Card: src, NewClient: env.NewClient, Poll: 5 * time.Millisecond})
 	ch := make(chan vm.FlowState, 1000)
@@ -153,7 +153,7 @@ func BenchmarkPINToVerdictPCSC(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer env.Close()
-	src := &cardflow.Source{Open: open, CloseSystem: true, Logger: slog.New(slog.DiscardHandler)}
+	src := &resident.SystemCard{Open: open, CloseSystem: true, Logger: slog.New(slog.DiscardHandler)}
 	src.SetReader(pcsctest.Readers[slot])
 	flow := vm.NewFlow(vm.FlowDeps{Card: src, NewClient: env.NewClient, Poll: 2 * time.Millisecond})
 	ch := make(chan vm.FlowState, 1000)

@@ -1,8 +1,4 @@
-// Package cardflow connects the card driver to the booking flow: it reads
-// the 4 attributes and makes the CMS signature on the card in the chosen
-// reader, opening a fresh connection for each operation so a card taken out
-// and put back between the steps is simply found again.
-package cardflow
+package resident
 
 import (
 	"context"
@@ -16,8 +12,12 @@ import (
 	"github.com/mynadesk/mynadesk/cms"
 )
 
-// Source is the card side of a booking session.
-type Source struct {
+// SystemCard is the CardSource over a card.System (PC/SC, or the virtual
+// card in tests): it reads the 4 attributes and makes the CMS signature on
+// the card in the chosen reader, opening a fresh connection for each
+// operation so a card taken out and put back between the steps is simply
+// found again.
+type SystemCard struct {
 	// Open returns the PC/SC service (or a test double). The System is
 	// closed after each operation only when CloseSystem is set: a shared
 	// System (the desktop app's) is left open.
@@ -35,21 +35,21 @@ type Source struct {
 // SetReader chooses the reader named in the settings; "" means the only
 // reader holding a card. It may be called while an operation runs (the
 // settings screen): the next operation uses it.
-func (s *Source) SetReader(name string) {
+func (s *SystemCard) SetReader(name string) {
 	s.mu.Lock()
 	s.reader = name
 	s.mu.Unlock()
 }
 
 // Reader returns the chosen reader.
-func (s *Source) Reader() string {
+func (s *SystemCard) Reader() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.reader
 }
 
 // withCard opens the chosen card, runs fn and releases the connection.
-func (s *Source) withCard(ctx context.Context, fn func(c *card.Card) error) error {
+func (s *SystemCard) withCard(ctx context.Context, fn func(c *card.Card) error) error {
 	sys, err := s.Open()
 	if err != nil {
 		return err
@@ -68,7 +68,7 @@ func (s *Source) withCard(ctx context.Context, fn func(c *card.Card) error) erro
 // ReadAttributes reads the 4 attributes with the 4-digit input-helper PIN,
 // asked through prompt. Nothing is returned unless the whole record was
 // read and parsed, so a card taken away mid-read uploads nothing.
-func (s *Source) ReadAttributes(ctx context.Context, prompt card.PINPrompt) (booking.Attributes, error) {
+func (s *SystemCard) ReadAttributes(ctx context.Context, prompt card.PINPrompt) (booking.Attributes, error) {
 	var a card.Attributes
 	err := s.withCard(ctx, func(c *card.Card) error {
 		var err error
@@ -84,7 +84,7 @@ func (s *Source) ReadAttributes(ctx context.Context, prompt card.PINPrompt) (boo
 // SignContent signs content with the signing key: one entry of the signing
 // password covers reading the certificate and signing. The result is a DER
 // CMS SignedData with the content attached.
-func (s *Source) SignContent(ctx context.Context, content []byte, prompt card.PINPrompt) ([]byte, error) {
+func (s *SystemCard) SignContent(ctx context.Context, content []byte, prompt card.PINPrompt) ([]byte, error) {
 	var out []byte
 	err := s.withCard(ctx, func(c *card.Card) error {
 		return c.WithKey(ctx, card.KeySign, prompt, func(cert *x509.Certificate, sg crypto.Signer) error {
