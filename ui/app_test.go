@@ -275,7 +275,7 @@ func TestBothStepsByKeyboard(t *testing.T) {
 		"署名用パスワードを入力してください(英数字6～16文字)", "残りの入力回数: 5回(最大5回)",
 		"※半角の6文字から16文字の英数字のパスワードが必要です。")
 	// What is signed, readable: labelled, in words, in Japan time.
-	h.wantText("サービス", "登録日時", "ログインID", "tarou1234567", "氏名", "公的　花子", "住所",
+	h.wantText("サービス", "施設予約システム(http://", "登録日時", "ログインID", "tarou1234567", "氏名", "公的　花子", "住所",
 		"東京都千代田区霞が関２－１－２", "生年月日", "2000年1月1日", "性別", "女性", "詳細(署名する文字そのもの)を見る")
 	h.noText("mynadesk-booking-content/1")
 	h.noText("sex: 2")

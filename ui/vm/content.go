@@ -15,6 +15,9 @@ import (
 // fields, the time in Japan time, the birth date and sex in words. The
 // exact text stays in FlowState.Content for 「詳細」.
 type Summary struct {
+	// ServiceName is the service's own name (its session information);
+	// Service its identity in the signed text.
+	ServiceName  string
 	Service      string
 	RegisteredAt time.Time
 	LoginID      string
@@ -30,7 +33,7 @@ type Summary struct {
 // サービス, 登録日時, ログインID, 氏名, 住所, 生年月日, 性別.
 func (s Summary) Rows(lang assets.Lang) [][2]string {
 	rows := [][2]string{
-		{assets.UI.ContentService.In(lang), s.Service},
+		{assets.UI.ContentService.In(lang), s.serviceText()},
 		{assets.UI.ContentTime.In(lang), assets.JapaneseDateTime(s.RegisteredAt)},
 		{assets.UI.ContentLoginID.In(lang), s.LoginID},
 	}
@@ -42,6 +45,14 @@ func (s Summary) Rows(lang assets.Lang) [][2]string {
 			[2]string{assets.Term.Sex.In(lang), SexText(s.Sex).In(lang)})
 	}
 	return rows
+}
+
+// serviceText is the name with the identity signed, or the identity alone.
+func (s Summary) serviceText() string {
+	if s.ServiceName == "" || s.ServiceName == s.Service {
+		return s.Service
+	}
+	return s.ServiceName + "(" + s.Service + ")"
 }
 
 // BirthText writes YYYYMMDD as 2000年1月1日 (as read when it is not a date).

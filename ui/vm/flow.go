@@ -105,6 +105,8 @@ type FlowState struct {
 	Content string
 	// Summary is Content as labelled fields; nil if it could not be read.
 	Summary *Summary
+	// ServiceName is the booking service's name for the resident.
+	ServiceName string
 	// Verdict is set in PhaseDone.
 	Verdict *Verdict
 	// Problem is set in PhaseError.
@@ -232,11 +234,15 @@ func (f *Flow) run(ctx context.Context, gen int, ref booking.Ref, pinCh chan []b
 			}
 			f.stage(gen, s)
 		},
+		ShowSession: func(in booking.SessionInfo) {
+			f.update(gen, func(s *FlowState) { s.ServiceName = in.ServiceName })
+		},
 		ShowContent: func(c []byte) error {
 			sum, err := ParseContent(string(c))
 			f.update(gen, func(s *FlowState) {
 				s.Content, s.Summary = string(c), nil
 				if err == nil {
+					sum.ServiceName = s.ServiceName
 					s.Summary = &sum
 				}
 			})
