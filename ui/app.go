@@ -34,7 +34,7 @@ type Deps struct {
 	Home  *vm.Home
 	Flow  *vm.Flow
 	Diag  *vm.Diag
-	// Capture takes a picture of the screen for 画面のQRを読み取る; nil hides
+	// Capture takes a picture of the screen for 画面の二次元コードを読み取る; nil hides
 	// the button.
 	Capture qr.Capturer
 	// ClipboardImage reads an image from the clipboard (a copied QR code);
