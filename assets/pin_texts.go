@@ -11,29 +11,29 @@ func init() {
 		Title:   Text{"残り1回のため入力を止めました", "Stopped: only one try is left"},
 		Message: Text{"このパスワードはあと1回間違えるとロックされます。確認なしで最後の1回を使うことはしません。", "One more wrong entry will lock this PIN. The last try is never used without confirmation."},
 		Remedies: []Text{
-			{"パスワードを確かめてから、画面の確認に答えて入力してください(コマンドでは --allow-last-try を付けます)。", "Make sure of the PIN, then confirm when asked (on the command line, add --allow-last-try)."},
-			{"パスワードが分からない場合は、お住まいの市区町村の窓口で再設定してください。", "If you do not know it, reset it at your municipal office."},
+			{"パスワードを確かめてから、確認の画面で「はい」を選んで入力してください。", "Make sure of the PIN, then answer yes when asked to confirm (on the command line, add --allow-last-try)."},
+			{"パスワードが分からない場合は、" + Term.Municipal.JA + "で再設定してください。", "If you do not know it, reset it at your municipal office."},
 		}})
 }
 
 // PINName is how each PIN is called in the manuals, by the driver's key
 // ("helper", "auth", "sign").
 var PINName = map[string]Text{
-	"helper": {"券面事項入力補助用パスワード", "card input-helper PIN"},
-	"auth":   {"利用者証明用電子証明書のパスワード", "user authentication PIN"},
-	"sign":   {"署名用電子証明書のパスワード", "signing password"},
+	"helper": Term.HelperPIN,
+	"auth":   Term.AuthPIN,
+	"sign":   Term.SignPIN,
 }
 
 // PINFormat describes each PIN's shape as the manuals do.
 var PINFormat = map[string]Text{
-	"helper": {"数字4桁", "4 digits"},
-	"auth":   {"数字4桁", "4 digits"},
-	"sign":   {"英数字6文字から16文字", "6 to 16 letters and digits"},
+	"helper": Term.Digits4,
+	"auth":   Term.Digits4,
+	"sign":   Term.SignFormat,
 }
 
 // PINPurpose is a one-line explanation of what each PIN is for.
 var PINPurpose = map[string]Text{
-	"helper": {"氏名・住所・生年月日・性別を読み取るときに使います。", "Used to read your name, address, birth date and sex."},
+	"helper": {Term.Attributes4.JA + "を読み取るときに使います。", "Used to read your " + Term.Attributes4.EN + "."},
 	"auth":   {"ログインなどで本人であることを証明するときに使います。", "Used to prove it is you, for example to log in."},
 	"sign":   {"電子署名をするときに使います。", "Used to make an electronic signature."},
 }
@@ -45,6 +45,6 @@ func TriesLeftText(n int) Text {
 
 // LastTryWarning is shown before the last try is used.
 var LastTryWarning = Text{
-	"次に間違えるとロックされます。入力するパスワードをよく確かめてください。",
-	"If this entry is wrong, the PIN will be locked. Check it carefully.",
+	"あと1回です。次に間違えるとロックされます。入力するパスワードをよく確かめてください。",
+	"One try left. If this entry is wrong, the PIN will be locked. Check it carefully.",
 }

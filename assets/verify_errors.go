@@ -39,7 +39,7 @@ func SigCheckTitle(code Code) Text {
 var (
 	sigRenewRemedies = []Text{
 		{"マイナンバーカードの更新については、お住まいの市区町村窓口へお問い合わせください。", "Ask your municipal office about renewing the My Number Card's certificate."},
-		{"お住いの自治体で電子証明書の有効性を確認してください", "Check the validity of the electronic certificate with your municipality."},
+		{"お住まいの自治体で電子証明書の有効性を確認してください。", "Check the validity of the electronic certificate with your municipality."},
 	}
 	sigRetryMessage = Text{"時間をおいて、再度、署名確認を行ってください。", "Please wait a while and check the signature again."}
 	sigRetryRemedy  = Text{"時間をおいても同じ表示になる場合は、表示されたCodeをサービスの窓口にお伝えください。", "If the same message appears later, tell the service's help desk the Code shown."}
@@ -52,8 +52,8 @@ var revocationRemedies = map[int]Text{
 	1: {"電子証明書が失効しています。お住まいの市区町村の窓口で、電子証明書の再発行の手続きをしてください。", "The certificate has been revoked. Have it reissued at your municipal office."},
 	3: {"氏名や住所の変更により、電子証明書が失効しています。お住まいの市区町村の窓口で電子証明書を更新してから、再度、署名確認を行ってください。", "The certificate was revoked because your name or address changed. Renew it at your municipal office, then check the signature again."},
 	4: {"新しい電子証明書が発行されています。更新後のマイナンバーカードで、再度、署名確認を行ってください。", "A newer certificate has been issued. Sign again with your renewed My Number Card."},
-	5: {"お住いの自治体で電子証明書の有効性を確認してください", "Check the validity of the electronic certificate with your municipality."},
-	6: {"お住いの自治体で電子証明書の有効性を確認してください", "Check the validity of the electronic certificate with your municipality."},
+	5: {"お住まいの自治体で電子証明書の有効性を確認してください。", "Check the validity of the electronic certificate with your municipality."},
+	6: {"お住まいの自治体で電子証明書の有効性を確認してください。", "Check the validity of the electronic certificate with your municipality."},
 }
 
 // RevocationRemedy returns what to tell a resident whose signing certificate
@@ -89,9 +89,9 @@ func init() {
 		sigOther(CodeSigPolicy, SigCheckTitle(CodeSigPolicy),
 			Text{"マイナンバーカードの署名用電子証明書で署名してください。", "Sign with the signing certificate of your My Number Card."}),
 		sigOther(CodeSigKeyUsage, SigCheckTitle(CodeSigKeyUsage),
-			Text{"署名用電子証明書(英数字6〜16文字のパスワード)で署名してください。", "Sign with the signing certificate (the 6–16 character password)."}),
+			Text{"署名用電子証明書(署名用パスワード: 英数字6～16文字)で署名してください。", "Sign with the signing certificate (the 6–16 character password)."}),
 		sigOther(CodeSigNotSigningCert, SigCheckTitle(CodeSigNotSigningCert),
-			Text{"署名用電子証明書(英数字6〜16文字のパスワード)で署名してください。", "Sign with the signing certificate (the 6–16 character password)."}),
+			Text{"署名用電子証明書(署名用パスワード: 英数字6～16文字)で署名してください。", "Sign with the signing certificate (the 6–16 character password)."}),
 		sigOther(CodeSigAlgorithm, SigCheckTitle(CodeSigAlgorithm),
 			Text{"最新のアプリで、もう一度署名してください。", "Sign again with the latest version of the app."}),
 		sigOther(CodeSigTooLarge, SigCheckTitle(CodeSigTooLarge),
@@ -105,7 +105,7 @@ func init() {
 			Message: Text{"本人確認の際に読み取った情報と異なるマイナンバーカードを使用されている可能性があります。本人確認の際に使用したマイナンバーカードであるか、ご確認の上、再度、署名確認を行ってください。", "The My Number Card used to sign may differ from the one read for identity verification. Check that it is the same card, then check the signature again."},
 			Remedies: []Text{
 				{"本人確認の際に使用したマイナンバーカードで、もう一度署名してください。", "Sign again with the card used for identity verification."},
-				{"氏名や住所に変更があった場合は、お住いの自治体で変更手続きの後、再度お申し込みください。", "If your name or address has changed, complete the change at your municipality first, then apply again."},
+				{"氏名や住所に変更があった場合は、お住まいの自治体で変更手続きの後、再度お申し込みください。", "If your name or address has changed, complete the change at your municipality first, then apply again."},
 			}},
 		Entry{Code: CodeNotRead,
 			Title:    Text{"情報の取得に失敗しました。アプリで読み取りが完了してから「情報を反映する」を押してください。", "Getting the information failed. Press \"Reflect information\" after the app has finished reading."},

@@ -143,3 +143,4 @@ func (t *tx) authCertStatus(ctx context.Context, now time.Time, p *Profile) *Cer
 		Expired: now.After(cert.NotAfter) || now.Before(cert.NotBefore),
 	}
 }
+

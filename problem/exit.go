@@ -9,7 +9,7 @@ const (
 	ExitError     = 1 // an internal or unexpected error
 	ExitUsage     = 2 // unknown command or flag
 	ExitReader    = 3 // reader-level problem (R01–R06)
-	ExitCard      = 4 // card read failure (13100, 13500, 13600, 13601, 13999)
+	ExitCard      = 4 // card read failure (13100, 13500, 13600, 13601, 13602, 13999)
 	ExitPIN       = 5 // PIN problem (P01–P06)
 	ExitCancelled = 6 // cancelled (C01)
 

@@ -69,6 +69,10 @@ type Session struct {
 	// Progress, if set, is told each stage. It is called on the goroutine
 	// running Run (a GUI hands it to its UI goroutine, e.g. with fyne.Do).
 	Progress func(Stage)
+	// ShowSession, if set, is given the session as the service first
+	// describes it (its name, which the desktop app shows with what is
+	// signed).
+	ShowSession func(booking.SessionInfo)
 	// ShowContent, if set, is given the content before it is signed (the
 	// desktop app shows it); an error stops the session.
 	ShowContent func(content []byte) error
@@ -187,6 +191,9 @@ func (f *Session) Run(ctx context.Context, ref booking.Ref) (booking.Result, err
 	in, err := cl.Claim(ctx, ref)
 	if err != nil {
 		return booking.Result{}, err
+	}
+	if f.ShowSession != nil {
+		f.ShowSession(in)
 	}
 	if in.Claim != nil && f.Claimed != nil {
 		f.Claimed(in.Claim.Number, in.Claim.State == booking.ClaimPending)

@@ -15,7 +15,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/booking"
@@ -35,7 +34,7 @@ type Deps struct {
 	Home  *vm.Home
 	Flow  *vm.Flow
 	Diag  *vm.Diag
-	// Capture takes a picture of the screen for 画面のQRを読み取る; nil hides
+	// Capture takes a picture of the screen for 画面の二次元コードを読み取る; nil hides
 	// the button.
 	Capture qr.Capturer
 	// ClipboardImage reads an image from the clipboard (a copied QR code);
@@ -94,7 +93,9 @@ func New(fa fyne.App, w fyne.Window, d Deps) *App {
 		a.d.Do = fyne.Do
 	}
 	a.theme = NewTheme(d.Settings.Kiosk)
+	a.theme.TextSize = d.Settings.TextSize
 	fa.Settings().SetTheme(a.theme)
+	setDialogLanguage(d.Settings.Lang)
 	a.kiosk = vm.NewKiosk(func(idle bool) { a.d.Do(func() { a.kioskReset(idle) }) })
 	a.root = container.NewStack()
 	a.build()
@@ -137,9 +138,9 @@ func (a *App) build() {
 }
 
 func (a *App) applyKiosk() {
-	if a.theme.Kiosk != a.s.Kiosk {
+	if a.theme.Kiosk != a.s.Kiosk || a.theme.TextSize != a.s.TextSize {
 		// Setting the theme drops Fyne's parsed fonts: only on a change.
-		a.theme.Kiosk = a.s.Kiosk
+		a.theme.Kiosk, a.theme.TextSize = a.s.Kiosk, a.s.TextSize
 		a.fa.Settings().SetTheme(a.theme)
 	}
 	a.kiosk.Enable(a.s.Kiosk, a.s.IdleTimeout)
@@ -156,13 +157,18 @@ func (a *App) applyKiosk() {
 
 func (a *App) touch() { a.kiosk.Touch() }
 
-// escape goes back: cancels work in progress, leaves an error or a
-// verdict, or returns from diagnostics and settings.
+// escape goes back: cancels a PIN prompt (no try used), leaves an error or
+// a verdict, or returns from diagnostics and settings. While the card or
+// the network works it does nothing: a key pressed by mistake must not
+// end the session (the screen's 中止する button does, with a question
+// while the card is mid-operation).
 func (a *App) escape() {
 	st := a.d.Flow.State()
 	switch {
-	case st.Phase.Busy():
+	case st.Phase == vm.PhasePIN:
 		a.d.Flow.Cancel()
+	case st.Phase.Busy():
+		// nothing
 	case st.Phase != vm.PhaseIdle:
 		a.backHome()
 	case a.page != pageHome:
@@ -173,7 +179,11 @@ func (a *App) escape() {
 // show puts the screen the state calls for into the window.
 func (a *App) show() {
 	var obj fyne.CanvasObject
-	if st := a.d.Flow.State(); st.Phase != vm.PhaseIdle {
+	if a.setts.needsSetup() {
+		// A kiosk without an administrator password runs nothing until
+		// staff set one: its settings would be open to anyone.
+		obj = a.setts.view()
+	} else if st := a.d.Flow.State(); st.Phase != vm.PhaseIdle {
 		obj = a.flow.obj
 	} else {
 		switch a.page {
@@ -196,7 +206,9 @@ func (a *App) show() {
 // focusFirst puts the keyboard focus where the screen expects input.
 func (a *App) focusFirst() {
 	var f fyne.Focusable
-	if st := a.d.Flow.State(); st.Phase != vm.PhaseIdle {
+	if a.setts.needsSetup() {
+		f = a.setts.focus
+	} else if st := a.d.Flow.State(); st.Phase != vm.PhaseIdle {
 		f = a.flow.focus
 	} else if a.page == pageHome {
 		f = a.home.session
@@ -244,14 +256,15 @@ func (a *App) backHome() {
 // report, and returns to the start. idle says the idle timeout did it, which
 // the start screen then says.
 func (a *App) kioskReset(idle bool) {
-	if p := a.d.Flow.State().Phase; p == vm.PhaseCard || p == vm.PhasePreparing {
-		a.touch() // never interrupt the card
+	if vm.KeepsSession(a.d.Flow.State().Phase) {
+		a.touch() // never interrupt the card, nor a session the service holds
 		return
 	}
 	a.page, a.unlocked = pageHome, false
 	a.home.session.SetText("")
 	a.home.setMessage("")
 	a.diag.clear()
+	a.forgetResident()
 	a.notice = ""
 	if idle {
 		a.notice = a.t(assets.UI.KioskReset)
@@ -266,6 +279,9 @@ func (a *App) kioskReset(idle bool) {
 // home screen without starting anything.
 func (a *App) OpenSession(input string) {
 	a.touch()
+	if a.setts.needsSetup() {
+		return // a kiosk runs nothing before staff set it up
+	}
 	ref, err := booking.ParseRef(input, a.s.Service)
 	if err != nil {
 		a.sessionError(err)
@@ -369,8 +385,12 @@ func (a *App) applySettings(s settings.Settings) error {
 		}
 	}
 	a.mu.Lock()
+	lang := a.s.Lang
 	a.s = s
 	a.mu.Unlock()
+	if s.Lang != lang {
+		setDialogLanguage(s.Lang)
+	}
 	if a.d.Apply != nil {
 		a.d.Apply(s)
 	}
@@ -385,35 +405,3 @@ func (a *App) applySettings(s settings.Settings) error {
 // Reset is kiosk mode's "next resident": it forgets everything of the
 // session on screen.
 func (a *App) Reset() { a.kioskReset(false) }
-
-// heading is a label for a heading line. No bold or italic style is used
-// anywhere: the Japanese font has one weight, and Fyne parses the font
-// once more for every style (about 18 MB each).
-func heading(s string) *widget.Label {
-	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{})
-	l.Wrapping = fyne.TextWrapWord
-	return l
-}
-
-// para is a wrapped label.
-func para(s string) *widget.Label {
-	l := widget.NewLabel(s)
-	l.Wrapping = fyne.TextWrapWord
-	return l
-}
-
-// sub is a sub-heading: the line that says what to do now.
-func sub(s string) *widget.RichText {
-	r := widget.NewRichText(&widget.TextSegment{Text: s, Style: widget.RichTextStyle{
-		SizeName: "subHeadingText", TextStyle: fyne.TextStyle{}}})
-	r.Wrapping = fyne.TextWrapWord
-	return r
-}
-
-// big is a large heading for the manuals' success messages and verdicts.
-func big(s string) *widget.RichText {
-	r := widget.NewRichText(&widget.TextSegment{Text: s, Style: widget.RichTextStyle{
-		SizeName: "headingText", TextStyle: fyne.TextStyle{}}})
-	r.Wrapping = fyne.TextWrapWord
-	return r
-}

@@ -4,12 +4,14 @@ import (
 	"context"
 	"image"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	goqr "github.com/skip2/go-qrcode"
 
@@ -56,7 +58,8 @@ func newHarness(t *testing.T, s settings.Settings) *harness {
 	w.Resize(fyne.NewSize(1000, 900))
 	src := env.Source()
 	home := vm.NewHome(func() (card.System, error) { return env.Sys, nil }, "")
-	flow := vm.NewFlow(vm.FlowDeps{Card: src, NewClient: env.NewClient, Poll: 5 * time.Millisecond})
+	flow := vm.NewFlow(vm.FlowDeps{Card: src, NewClient: env.NewClient, Poll: 5 * time.Millisecond,
+		CardStatus: func() *card.Status { return home.State().Status }})
 	diag := &vm.Diag{Open: func() (card.System, error) { return env.Sys, nil }, Version: "test"}
 	if s.Lang == "" {
 		s.Lang = assets.JA
@@ -147,14 +150,26 @@ func (h *harness) waitPIN(p card.PIN) {
 // screenText is every text drawn in the window now.
 func (h *harness) screenText() string {
 	var b strings.Builder
-	h.ui(func() {
-		for _, o := range test.LaidOutObjects(h.win.Content()) {
-			if t, ok := o.(*canvas.Text); ok && o.Visible() {
-				b.WriteString(t.Text)
-				b.WriteString("\n")
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return // nor anything inside
+		}
+		switch x := o.(type) {
+		case *canvas.Text:
+			b.WriteString(x.Text)
+			b.WriteString("\n")
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(x).Objects() {
+				walk(c)
 			}
 		}
-	})
+	}
+	h.ui(func() { walk(h.win.Content()) })
 	return b.String()
 }
 
@@ -212,14 +227,15 @@ func TestHomeShowsCardAndCounters(t *testing.T) {
 	h.insert(testenv.Hanako, h.env.PKIs.Valid, map[card.PIN]int{card.PINSign: 1}, sim.Faults{})
 	h.waitHome(vm.SitCard)
 	h.wantText("カードが置かれています: マイナンバーカード",
-		"券面事項入力補助用パスワード(数字4桁): 残り3回 / 3回",
-		"利用者証明用電子証明書のパスワード(数字4桁): 残り3回 / 3回",
-		"署名用電子証明書のパスワード(英数字6文字から16文字): 残り1回 / 5回",
-		"氏名・住所・生年月日・性別を読み取るときに使います。",
-		"利用者証明用電子証明書の有効期限")
+		"券面事項入力補助用パスワード(数字4桁): 残り3回(最大3回)",
+		"署名用パスワード(英数字6～16文字): 残り1回(最大5回)",
+		"残り回数を確かめても、回数は減りません。")
+	// The 利用者証明用 PIN is never used by this procedure: not listed.
+	h.noText("利用者証明用")
 	h.env.Sys.Remove(testenv.Reader)
 	h.waitHome(vm.SitNoCard)
-	h.noText("残り3回 / 3回")
+	h.noText("残り3回(最大3回)")
+	h.wantText("カードの置き方", "差し込む(接触型)カードリーダー", "置く(非接触型)カードリーダー")
 }
 
 func TestBothStepsByKeyboard(t *testing.T) {
@@ -228,7 +244,7 @@ func TestBothStepsByKeyboard(t *testing.T) {
 	h.waitHome(vm.SitCard)
 	h.session()
 	h.waitPIN(card.PINHelper)
-	h.wantText("① マイナンバーカードの読み込み", "券面事項入力補助用パスワードを入力してください(数字4桁)",
+	h.wantText("① マイナンバーカードの読み取り", "読み取り", "署名", "券面事項入力補助用パスワードを入力してください(数字4桁)",
 		"残りの入力回数: 3回(最大3回)", "※読み取りには数字4桁のパスワードが必要です。3回連続で間違えるとマイナンバーカードがロックされますのでご注意ください。",
 		"パスワードを表示する")
 	var focused bool
@@ -256,24 +272,28 @@ func TestBothStepsByKeyboard(t *testing.T) {
 	h.typePIN(testenv.HelperPIN)
 	h.waitPIN(card.PINSign)
 	h.wantText("マイナンバーカードの読み込みに成功しました。", "② 電子署名", "署名する内容",
-		"署名用電子証明書のパスワードを入力してください(英数字6文字から16文字)", "残りの入力回数: 5回(最大5回)",
+		"署名用パスワードを入力してください(英数字6～16文字)", "残りの入力回数: 5回(最大5回)",
 		"※半角の6文字から16文字の英数字のパスワードが必要です。")
+	// What is signed, readable: labelled, in words, in Japan time.
+	h.wantText("サービス", "施設予約システム(http://", "登録日時", "ログインID", "tarou1234567", "氏名", "公的　花子", "住所",
+		"東京都千代田区霞が関２－１－２", "生年月日", "2000年1月1日", "性別", "女性", "詳細(署名する文字そのもの)を見る")
+	h.noText("mynadesk-booking-content/1")
+	h.noText("sex: 2")
+	h.ui(func() { test.Tap(h.app.flow.detailToggle) })
+	h.wantText("mynadesk-booking-content/1", "sex: 2")
 	h.typePIN(strings.ToLower(testenv.SignPIN)) // case-insensitive for the resident
 	h.waitPhase(vm.PhaseDone)
 	h.wantText("電子署名処理に成功しました。", "本人確認が完了しました", "予約サイトの画面で【完了する】を押してください。")
-	// Enter on the focused button goes back to the start, forgetting all.
-	var enterOK bool
-	h.ui(func() {
-		if f := h.win.Canvas().Focused(); f != nil {
-			f.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-			enterOK = true
-		}
-	})
-	if !enterOK {
-		t.Fatal("nothing focused on the verdict")
+	// Nothing is focused on the verdict: an Enter left over from the
+	// password does not leave it; the resident presses the button.
+	var onVerdict fyne.Focusable
+	h.ui(func() { onVerdict = h.win.Canvas().Focused() })
+	if onVerdict != nil {
+		t.Fatalf("focus on the verdict: %T", onVerdict)
 	}
+	h.ui(func() { test.Tap(h.app.flow.back) })
 	if st := h.app.d.Flow.State(); st.Phase != vm.PhaseIdle {
-		t.Fatalf("after Enter: %v", st.Phase)
+		t.Fatalf("after the button: %v", st.Phase)
 	}
 	h.wantText("予約サイトの手続きを開く")
 	if h.sessionText() != "" {
@@ -286,18 +306,92 @@ func TestLastTryConfirmation(t *testing.T) {
 	h.insert(testenv.Hanako, h.env.PKIs.Valid, map[card.PIN]int{card.PINHelper: 1}, sim.Faults{})
 	h.session()
 	h.waitPIN(card.PINHelper)
-	h.wantText("残りの入力回数: 1回(最大3回)", "次に間違えるとロックされます。")
+	h.wantText("残りの入力回数: 1回(最大3回)", "最後の1回です", "次に間違えるとロックされます。")
 	h.typePIN(testenv.HelperPIN)
 	var asked bool
-	h.ui(func() { asked = h.app.flow.confirm.Visible() && h.win.Canvas().Focused() == h.app.flow.yes })
+	h.ui(func() { asked = h.app.flow.confirm.Visible() && h.win.Canvas().Focused() == h.app.flow.no })
 	if !asked {
-		t.Fatal("no confirmation before the last try")
+		t.Fatal("no confirmation before the last try, or it does not start on 「いいえ、入力し直す」")
 	}
 	if n := h.card.TriesLeft(card.PINHelper); n != 1 {
 		t.Fatalf("the last try was used without confirmation: %d", n)
 	}
-	h.ui(func() { h.app.flow.yes.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) })
+	// 「はい」 takes no Enter, even with the focus on it: only a press.
+	h.ui(func() {
+		h.win.Canvas().Focus(h.app.flow.yes)
+		h.app.flow.yes.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
+	if n := h.card.TriesLeft(card.PINHelper); n != 1 || h.app.d.Flow.State().Phase != vm.PhasePIN {
+		t.Fatalf("Enter on 「はい」 used the last try: %d", n)
+	}
+	h.ui(func() { test.Tap(h.app.flow.yes) })
 	h.waitPIN(card.PINSign)
+}
+
+// Trap 1: Enter twice on the last try (the second 150 ms later, before
+// the confirmation is read) never sends the PIN.
+func TestTwoEntersOnTheLastTryNeverSendThePIN(t *testing.T) {
+	h := newHarness(t, settings.Settings{})
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, map[card.PIN]int{card.PINHelper: 1}, sim.Faults{})
+	h.session()
+	h.waitPIN(card.PINHelper)
+	h.ui(func() {
+		e := h.app.flow.pin
+		h.win.Canvas().Focus(e)
+		test.Type(e, "9999") // wrong: sending it would lock the card
+		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
+	time.Sleep(150 * time.Millisecond)
+	for i := 0; i < 3; i++ { // Enter again, on whatever has the focus
+		h.ui(func() {
+			if f := h.win.Canvas().Focused(); f != nil {
+				f.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			} else {
+				test.TypeOnCanvas(h.win.Canvas(), "\n")
+			}
+		})
+	}
+	h.ui(func() {})
+	if n := h.card.TriesLeft(card.PINHelper); n != 1 {
+		t.Fatalf("Enter twice used the last try: %d left", n)
+	}
+	if st := h.app.d.Flow.State(); st.Phase != vm.PhasePIN {
+		t.Fatalf("phase %v after the Enters", st.Phase)
+	}
+}
+
+// Trap 2: Enter twice on a normal PIN: the second Enter, while the card
+// is read, cancels nothing; Escape neither.
+func TestEnterDuringAReadNeverCancels(t *testing.T) {
+	h := newHarness(t, settings.Settings{})
+	// A slow card, as a real reader takes 1–3 s.
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{APDULatency: 60 * time.Millisecond})
+	h.session()
+	h.waitPIN(card.PINHelper)
+	h.typePIN(testenv.HelperPIN)
+	h.waitPhase(vm.PhaseCard)
+	var focused fyne.Focusable
+	h.ui(func() {
+		focused = h.win.Canvas().Focused()
+		for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyEnter, fyne.KeyEscape, fyne.KeySpace} {
+			if f := h.win.Canvas().Focused(); f != nil {
+				f.TypedKey(&fyne.KeyEvent{Name: k})
+			}
+			h.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: k})
+		}
+	})
+	if focused != nil {
+		t.Fatalf("focus during the read: %T", focused)
+	}
+	h.wantText("読み取り中です。カードを動かさずにお待ちください。", "中止する")
+	h.waitPIN(card.PINSign)
+	// The visible 中止する asks while the card works, and 「はい」 takes no Enter.
+	h.typePIN(testenv.SignPIN)
+	h.waitPhase(vm.PhaseCard)
+	h.ui(func() { test.Tap(h.app.flow.cancel) })
+	h.wantText("中止しますか？", "いいえ、続ける", "はい、中止する")
+	h.ui(func() { test.Tap(h.app.flow.cancelNo) })
+	h.waitPhase(vm.PhaseDone)
 }
 
 func TestWrongThenBlockedPIN(t *testing.T) {
@@ -307,12 +401,12 @@ func TestWrongThenBlockedPIN(t *testing.T) {
 	h.waitPIN(card.PINHelper)
 	h.typePIN("9999")
 	h.waitPhase(vm.PhaseError)
-	h.wantText("パスワードが違います", "エラーコード: P02", "残り1回", "対処方法", "診断レポート")
+	h.wantText("パスワードが違います", "エラーコード: P02", "残り1回", "対処方法")
 	h.ui(func() { test.Tap(h.app.flow.retry) })
 	h.waitPIN(card.PINHelper)
 	h.wantText("残りの入力回数: 1回(最大3回)")
 	h.typePIN("9999")
-	h.ui(func() { h.app.flow.yes.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) })
+	h.ui(func() { test.Tap(h.app.flow.yes) })
 	h.waitPhase(vm.PhaseError)
 	h.wantText("券面事項入力補助用パスワードがロックされています", "エラーコード: P03", "市区町村の窓口")
 	var retry bool
@@ -366,8 +460,9 @@ func TestVerdictScreens(t *testing.T) {
 	}{
 		{"code21", p.Expired, false, []string{"失効済みのマイナンバーカードの可能性があります。(Code: 21)", "証明書の有効期限が切れています。"}},
 		{"code23", p.Revoked, false, []string{"失効済みのマイナンバーカードの可能性があります。(Code: 23)", "証明書が失効されています。"}},
-		{"mismatch", p.Other, false, []string{"入力された利用者情報と読み取られたカードの情報が一致しません"}},
-		{"other", p.Valid, true, []string{"(Code: 30)", "時間をおいて、再度、署名確認を行ってください。"}},
+		{"mismatch", p.Other, false, []string{"入力された利用者情報と読み取られたカードの情報が一致しません", "もう一度署名する"}},
+		{"other", p.Valid, true, []string{"(Code: 30)", "時間をおいて、再度、署名確認を行ってください。",
+			"サービス側で確認できませんでした", "マイナンバーカードが使えないという意味ではありません。", "もう一度署名する"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, settings.Settings{})
@@ -379,8 +474,19 @@ func TestVerdictScreens(t *testing.T) {
 			h.waitPIN(card.PINSign)
 			h.typePIN(testenv.SignPIN)
 			h.waitPhase(vm.PhaseDone)
-			h.wantText(append([]string{"電子署名処理に成功しました。"}, tc.want...)...)
+			h.wantText(tc.want...)
+			// One verdict per screen: no green success over the red one.
+			h.noText("電子署名処理に成功しました。")
 			h.noText("本人確認が完了しました")
+			if tc.name == "other" {
+				// 「もう一度署名する」: step 2 again, the session allows it.
+				h.env.Other.Store(false)
+				h.ui(func() { test.Tap(h.app.flow.again) })
+				h.waitPIN(card.PINSign)
+				h.typePIN(testenv.SignPIN)
+				h.waitPhase(vm.PhaseDone)
+				h.wantText("本人確認が完了しました")
+			}
 		})
 	}
 }
@@ -395,12 +501,15 @@ func TestEscapeCancelsWithoutATry(t *testing.T) {
 		h.app.flow.pin.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	})
 	h.waitPhase(vm.PhaseError)
-	h.wantText("中止しました", "エラーコード: C01")
+	// A cancel is the resident's choice: said plainly, not as an error.
+	h.wantText("手続きを中止しました", "パスワードの入力回数は減っていません。")
+	h.noText("エラーコード")
+	h.noText("診断レポート")
 	if n := h.card.TriesLeft(card.PINHelper); n != 3 {
 		t.Fatalf("cancel used a try: %d", n)
 	}
-	// Escape again leaves the error for the start.
-	h.ui(func() { h.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) })
+	// Escape again leaves the note for the start (nothing is focused).
+	h.ui(func() { h.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape}) })
 	if h.app.d.Flow.State().Phase != vm.PhaseIdle {
 		t.Fatal("Escape did not go back")
 	}
@@ -528,7 +637,7 @@ func TestSettingsScreenSavesAndSwitchesLanguage(t *testing.T) {
 		h.app.setts.kiosk.SetChecked(true)
 		h.app.setts.Save()
 	})
-	h.wantText("Kiosk mode needs an administrator PIN")
+	h.wantText("Kiosk mode needs an administrator password")
 }
 
 func TestScannerTypesIntoTheSessionField(t *testing.T) {
@@ -658,4 +767,66 @@ func TestFlowShowsConfirmationNumber(t *testing.T) {
 		t.Fatalf("claim %+v %v", in.Claim, err)
 	}
 	h.wantText("確認番号 " + in.Claim.Number)
+}
+
+// Fyne's own dialogs speak Japanese, and in kiosk mode there is neither a
+// file dialog to open nor a keyboard hint.
+func TestDialogsJapaneseAndKioskWithoutFiles(t *testing.T) {
+	h := newHarness(t, settings.Settings{})
+	for en, ja := range map[string]string{"Open": "開く", "Save": "保存", "Cancel": "キャンセル", "New Folder": "新しいフォルダー"} {
+		if got := lang.L(en); got != ja {
+			t.Errorf("Fyne's %q is %q, want %q", en, got, ja)
+		}
+	}
+	h.wantText("画像ファイルの二次元コードを読み取る", "Tab: 次の項目")
+	hash, _ := settings.HashAdminPIN("staff-2468")
+	k := newHarness(t, settings.Settings{Kiosk: true, IdleTimeout: time.Hour, AdminPINHash: hash})
+	k.noText("画像ファイル")
+	k.noText("コピーした二次元コード")
+	k.noText("Tab:")
+	k.noText("Enter")
+	var keys int
+	k.ui(func() { keys = len(k.app.home.keypad.keys) })
+	if keys != 38 {
+		t.Fatalf("session keypad has %d keys", keys)
+	}
+}
+
+// Finding 9 on the screens themselves: no English word and no Go duration
+// (「2m0s」) on the Japanese home, settings and diagnostics screens.
+func TestJapaneseScreensSpeakNoEnglish(t *testing.T) {
+	h := newHarness(t, settings.Settings{IdleTimeout: 2 * time.Minute})
+	h.insert(testenv.Hanako, h.env.PKIs.Valid, nil, sim.Faults{})
+	h.waitHome(vm.SitCard)
+	allowed := map[string]bool{"mynadesk": true, "OK": true, "URL": true, "IC": true, "ID": true, "Code": true,
+		"USB": true, "Tab": true, "Enter": true, "Esc": true, "English": true, "ABCD": true, "EFGH": true, "XXXX": true}
+	word := regexp.MustCompile(`[A-Za-z]{2,}`)
+	duration := regexp.MustCompile(`\d+(h|m|s)\d*(m|s)?\b`)
+	check := func(page string) {
+		for _, line := range strings.Split(h.screenText(), "\n") {
+			if strings.Contains(line, "://") || strings.Contains(line, testenv.Reader) {
+				continue // a URL or the reader's own name
+			}
+			for _, w := range word.FindAllString(line, -1) {
+				if !allowed[w] {
+					t.Errorf("%s: English %q in %q", page, w, line)
+				}
+			}
+			if d := duration.FindString(line); d != "" {
+				t.Errorf("%s: Go duration %q in %q", page, d, line)
+			}
+		}
+	}
+	check("home")
+	h.ui(func() { h.app.goPage(pageSettings) })
+	h.wantText("2分", "文字の大きさ", "標準", "特大")
+	check("settings")
+	h.ui(func() {
+		h.app.setts.service.SetText("予約サイト") // not a URL
+		h.app.setts.Save()
+	})
+	h.wantText("予約サイトのURLが正しくありません。")
+	check("settings error")
+	h.ui(func() { h.app.goPage(pageDiag) })
+	check("diagnostics")
 }

@@ -20,7 +20,7 @@ func (a *App) TypePIN(pin string, confirm bool) {
 	a.flow.pin.SetText(pin)
 	a.flow.pin.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if confirm && a.flow.confirm.Visible() {
-		a.flow.yes.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		a.flow.yes.Tapped(nil) // it takes no Enter: a deliberate press
 	}
 }
 
@@ -51,3 +51,28 @@ func (a *App) TypeSession(s string) { a.home.session.SetText(s) }
 // ApplySettings applies (and saves, with a Store) settings as the settings
 // screen's Save does, without the administrator PIN step.
 func (a *App) ApplySettings(s settings.Settings) error { return a.applySettings(s) }
+
+// ToggleContentDetail opens or closes 「詳細」 of what step 2 signs.
+func (a *App) ToggleContentDetail() {
+	if a.flow.detailToggle != nil {
+		a.flow.detailToggle.Tapped(nil)
+	}
+}
+
+// PressCancel presses 中止する of the session screen.
+func (a *App) PressCancel() { a.flow.cancel.Tapped(nil) }
+
+// PressCancelNo answers 「いいえ、続ける」 to the cancel question.
+func (a *App) PressCancelNo() {
+	if a.flow.cancelNo != nil {
+		a.flow.cancelNo.Tapped(nil)
+	}
+}
+
+// SetUpAdmin types the kiosk's first administrator password, twice, and
+// saves it as staff do at first start.
+func (a *App) SetUpAdmin(pin, again string) {
+	a.setts.setupPIN.SetText(pin)
+	a.setts.setupRepeat.SetText(again)
+	a.setts.saveSetup()
+}

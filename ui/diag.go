@@ -25,7 +25,7 @@ type diagScreen struct {
 	run    *button
 	text   *widget.Entry
 	qr     *canvas.Image
-	status *widget.Label
+	status *text
 	report *card.Report
 }
 
@@ -42,11 +42,15 @@ func newDiagScreen(a *App) *diagScreen {
 	d.qr.SetMinSize(fyne.NewSize(260, 260))
 	d.status = para("")
 	copyB := newButton(a, a.t(assets.UI.DiagCopy), d.copyReport)
-	save := newButton(a, a.t(assets.UI.DiagSave), d.saveDialog)
+	actions := container.NewHBox(d.run, copyB)
+	if !a.s.Kiosk {
+		// No file dialog at a counter: it shows the PC's folders.
+		actions.Add(newButton(a, a.t(assets.UI.DiagSave), d.saveDialog))
+	}
 	d.obj = screen(a, a.t(assets.UI.Diagnostics), container.NewVBox(
 		heading(a.t(assets.UI.ReportTitle)),
 		para(a.t(assets.UI.DiagLead)), para(a.t(assets.UI.DiagNoPersonal)),
-		container.NewHBox(d.run, copyB, save), d.status,
+		actions, d.status,
 		container.NewBorder(nil, nil, nil, container.NewVBox(widget.NewLabel(a.t(assets.UI.DiagQR)), d.qr), d.text),
 	))
 	return d

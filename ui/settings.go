@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"errors"
 	"time"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mynadesk/mynadesk/assets"
@@ -12,14 +15,20 @@ import (
 )
 
 // settingsScreen shows and changes the settings; in kiosk mode (or once an
-// administrator PIN is set) it opens only with that PIN.
+// administrator password is set) it opens only with that password. A
+// kiosk without one shows only the set-up for staff.
 type settingsScreen struct {
 	a     *App
 	focus fyne.Focusable
 
 	lock     fyne.CanvasObject
 	adminPIN *entry
-	lockMsg  *widget.Label
+	lockMsg  *text
+
+	setup       fyne.CanvasObject
+	setupPIN    *entry
+	setupRepeat *entry
+	setupMsg    *text
 
 	form    fyne.CanvasObject
 	service *entry
@@ -27,22 +36,41 @@ type settingsScreen struct {
 	lang    *widget.RadioGroup
 	kiosk   *widget.Check
 	idle    *widget.Select
+	size    *widget.RadioGroup
 	newPIN  *entry
-	msg     *widget.Label
+	msg     *text
 	save    *button
 }
 
 var idleChoices = []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute, 30 * time.Minute}
 
+// MinAdminPIN is the shortest administrator password the set-up takes.
+const MinAdminPIN = 8
+
 func newSettingsScreen(a *App) *settingsScreen {
 	s := &settingsScreen{a: a}
 	s.adminPIN = newPasswordEntry(a)
-	s.lockMsg = para("")
-	s.lockMsg.Importance = widget.DangerImportance
+	s.lockMsg = para("").colored(theme.ColorNameError)
 	unlock := newButton(a, a.t(assets.UI.Apply), s.unlock)
 	s.adminPIN.OnSubmitted = func(string) { s.unlock() }
-	s.lock = screen(a, a.t(assets.UI.Settings), container.NewVBox(
-		heading(a.t(assets.UI.SettingsLocked)), widget.NewLabel(a.t(assets.UI.AdminPIN)), s.adminPIN, s.lockMsg, container.NewHBox(unlock)))
+	lockBox := container.NewVBox(
+		heading(a.t(assets.UI.SettingsLocked)), heading(a.t(assets.UI.AdminPIN)), s.adminPIN, s.lockMsg, container.NewHBox(unlock))
+	if a.s.Kiosk {
+		lockBox.Add(newKeypad(a, keypadAlnum, s.adminPIN).obj)
+	}
+	s.lock = screen(a, a.t(assets.UI.Settings), lockBox)
+
+	s.setupPIN, s.setupRepeat = newPasswordEntry(a), newPasswordEntry(a)
+	s.setupMsg = para("").colored(theme.ColorNameError)
+	setupSave := newButton(a, a.t(assets.UI.Save), s.saveSetup)
+	setupSave.Importance = widget.HighImportance
+	s.setupRepeat.OnSubmitted = func(string) { s.saveSetup() }
+	s.setup = frame(a, a.t(assets.UI.AdminSetupTitle), nil, container.NewVBox(
+		para(a.t(assets.UI.AdminSetupLead)),
+		widget.NewForm(
+			widget.NewFormItem(a.t(assets.UI.AdminPIN), s.setupPIN),
+			widget.NewFormItem(a.t(assets.UI.AdminPINRepeat), s.setupRepeat)),
+		s.setupMsg, container.NewHBox(setupSave)), nil, false)
 
 	s.service = newEntry(a)
 	s.service.SetPlaceHolder("https://booking.example.jp")
@@ -52,19 +80,22 @@ func newSettingsScreen(a *App) *settingsScreen {
 	s.kiosk = widget.NewCheck(a.t(assets.UI.KioskMode), nil)
 	var idles []string
 	for _, d := range idleChoices {
-		idles = append(idles, d.String())
+		idles = append(idles, a.t(assets.DurationText(d)))
 	}
 	s.idle = widget.NewSelect(idles, nil)
+	s.size = widget.NewRadioGroup([]string{a.t(assets.UI.TextNormal), a.t(assets.UI.TextLarge), a.t(assets.UI.TextHuge)}, nil)
+	s.size.Horizontal = true
 	s.newPIN = newPasswordEntry(a)
-	s.msg = para("")
+	s.msg = para("").colored(theme.ColorNameError)
 	s.save = newButton(a, a.t(assets.UI.Save), s.Save)
-	s.save.Importance = widget.HighImportance
+	s.save.Importance, s.save.wide = widget.HighImportance, true
 	s.form = screen(a, a.t(assets.UI.Settings), container.NewVBox(
 		para(a.t(assets.UI.SettingsLead)),
 		widget.NewForm(
 			widget.NewFormItem(a.t(assets.UI.ServiceURL), s.service),
 			widget.NewFormItem(a.t(assets.UI.ReaderName), s.reader),
 			widget.NewFormItem(a.t(assets.UI.Language), s.lang),
+			widget.NewFormItem(a.t(assets.UI.TextSize), s.size),
 			widget.NewFormItem("", s.kiosk),
 			widget.NewFormItem(a.t(assets.UI.IdleTimeout), s.idle),
 			widget.NewFormItem(a.t(assets.UI.AdminPINNew), s.newPIN),
@@ -80,8 +111,20 @@ func (s *settingsScreen) locked() bool {
 	return !s.a.unlocked && (st.Kiosk || st.AdminPINHash != "")
 }
 
-// view is the lock or the form, filled with the settings in effect.
+// needsSetup reports whether kiosk mode waits for staff to set the
+// administrator password: until then nothing else is shown.
+func (s *settingsScreen) needsSetup() bool {
+	st := s.a.Settings()
+	return st.Kiosk && st.AdminPINHash == ""
+}
+
+// view is the set-up, the lock or the form, filled with the settings in
+// effect.
 func (s *settingsScreen) view() fyne.CanvasObject {
+	if s.needsSetup() {
+		s.focus = s.setupPIN
+		return s.setup
+	}
 	if s.locked() {
 		s.adminPIN.SetText("")
 		s.lockMsg.SetText("")
@@ -116,10 +159,12 @@ func (s *settingsScreen) fill() {
 		s.lang.SetSelected(a.t(assets.UI.LangJA))
 	}
 	s.kiosk.SetChecked(st.Kiosk)
-	s.idle.SetSelected(st.IdleTimeout.String())
+	s.size.SetSelected(s.size.Options[st.TextSize.Index()])
+	idle := a.t(assets.DurationText(st.IdleTimeout))
+	s.idle.SetSelected(idle)
 	if s.idle.Selected == "" {
-		s.idle.Options = append(s.idle.Options, st.IdleTimeout.String())
-		s.idle.SetSelected(st.IdleTimeout.String())
+		s.idle.Options = append(s.idle.Options, idle)
+		s.idle.SetSelected(idle)
 	}
 	s.newPIN.SetText("")
 	s.msg.SetText("")
@@ -159,10 +204,22 @@ func (s *settingsScreen) Save() {
 		st.Lang = assets.EN
 	}
 	st.Kiosk = s.kiosk.Checked
-	if d, err := time.ParseDuration(s.idle.Selected); err == nil {
-		st.IdleTimeout = d
+	for _, d := range append(idleChoices, st.IdleTimeout) {
+		if a.t(assets.DurationText(d)) == s.idle.Selected {
+			st.IdleTimeout = d
+			break
+		}
+	}
+	for i, o := range s.size.Options {
+		if o == s.size.Selected {
+			st.TextSize = settings.TextSizes[i]
+		}
 	}
 	if s.newPIN.Text != "" {
+		if utf8.RuneCountInString(s.newPIN.Text) < MinAdminPIN {
+			s.msg.SetText(a.t(assets.UI.AdminPINShort))
+			return
+		}
 		h, err := settings.HashAdminPIN(s.newPIN.Text)
 		if err != nil {
 			s.msg.SetText(err.Error())
@@ -175,11 +232,11 @@ func (s *settingsScreen) Save() {
 		return
 	}
 	if err := st.Validate(); err != nil {
-		s.msg.SetText(err.Error())
+		s.msg.SetText(a.settingsError(err))
 		return
 	}
 	if err := a.applySettings(st); err != nil {
-		s.msg.SetText(err.Error())
+		s.msg.SetText(a.settingsError(err))
 		return
 	}
 	a.unlocked = false
@@ -187,4 +244,47 @@ func (s *settingsScreen) Save() {
 	a.root.Objects = nil
 	a.show()
 	a.home.setMessage(a.t(assets.UI.Saved))
+}
+
+// saveSetup is the kiosk's first start: staff choose the administrator
+// password, twice, and the kiosk starts.
+func (s *settingsScreen) saveSetup() {
+	a := s.a
+	pin, again := s.setupPIN.Text, s.setupRepeat.Text
+	s.setupPIN.SetText("")
+	s.setupRepeat.SetText("")
+	switch {
+	case utf8.RuneCountInString(pin) < MinAdminPIN:
+		s.setupMsg.SetText(a.t(assets.UI.AdminPINShort))
+		return
+	case pin != again:
+		s.setupMsg.SetText(a.t(assets.UI.AdminPINMismatch))
+		return
+	}
+	h, err := settings.HashAdminPIN(pin)
+	if err == nil {
+		st := a.Settings()
+		st.AdminPINHash = h
+		err = a.applySettings(st)
+	}
+	if err != nil {
+		s.setupMsg.SetText(a.settingsError(err))
+		return
+	}
+	s.setupMsg.SetText("")
+	a.page = pageHome
+	a.root.Objects = nil
+	a.show()
+}
+
+// settingsError says a settings error in the resident's language.
+func (a *App) settingsError(err error) string {
+	var ie *settings.IdleError
+	switch {
+	case errors.As(err, &ie):
+		return a.t(assets.UI.IdleTooShort)
+	case errors.Is(err, settings.ErrService):
+		return a.t(assets.UI.ServiceURLWrong)
+	}
+	return err.Error()
 }

@@ -144,7 +144,7 @@ func stageText(s resident.Stage) assets.Text {
 	case resident.StageWaiting:
 		return assets.Text{JA: "予約サイトの画面で【情報を反映する】【確認】【マイナンバーカードの確認へ】を押してください…", EN: "On the booking page, press 【情報を反映する】, 【確認】 and 【マイナンバーカードの確認へ】…"}
 	case resident.StageSigning:
-		return assets.Text{JA: "マイナンバーカードで署名しています(署名用電子証明書のパスワード)…", EN: "Signing on the card (signing password)…"}
+		return assets.Text{JA: "マイナンバーカードで署名しています(" + assets.Term.SignPIN.JA + ")…", EN: "Signing on the card (" + assets.Term.SignPIN.EN + ")…"}
 	case resident.StageSending:
 		return assets.Text{JA: "署名を送信しています…", EN: "Sending the signature…"}
 	}

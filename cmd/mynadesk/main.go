@@ -101,7 +101,7 @@ func run(args []string, stderr io.Writer) int {
 	source := &resident.SystemCard{Open: openSys, CloseSystem: true, Logger: log}
 	source.SetReader(st.Reader)
 	home := vm.NewHome(openSys, st.Reader)
-	flow := vm.NewFlow(vm.FlowDeps{Card: source, NewClient: func(s string) (*client.Client, error) {
+	flow := vm.NewFlow(vm.FlowDeps{Card: source, CardStatus: func() *card.Status { return home.State().Status }, NewClient: func(s string) (*client.Client, error) {
 		c, err := client.New(s, nil)
 		if err == nil {
 			c.UserAgent = "mynadesk/" + Version
@@ -113,7 +113,7 @@ func run(args []string, stderr io.Writer) int {
 	fa := app.NewWithID("jp.mynadesk.desktop")
 	fa.SetIcon(fyne.NewStaticResource("mynadesk.png", icons.AppPNG))
 	w := fa.NewWindow("mynadesk")
-	w.Resize(fyne.NewSize(960, 760))
+	w.Resize(ui.WindowSize(fyne.Size{})) // until the screen is known
 	deps := ui.Deps{Settings: st, Store: store, Home: home, Flow: flow, Diag: diag, Version: Version,
 		Fullscreen: w.SetFullScreen,
 		Apply:      func(s settings.Settings) { source.SetReader(s.Reader) }}
@@ -137,8 +137,10 @@ func run(args []string, stderr io.Writer) int {
 			}
 		}
 	}()
+	fa.Lifecycle().SetOnStarted(func() { fitToScreen(w) })
 	if *measure {
 		fa.Lifecycle().SetOnStarted(func() {
+			fitToScreen(w)
 			first := time.Since(launched)
 			go func() {
 				time.Sleep(2 * time.Second) // the home screen has settled

@@ -10,19 +10,20 @@ package settings
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
+	"golang.org/x/crypto/scrypt"
 
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/booking"
@@ -37,7 +38,32 @@ const (
 	KeyKiosk    = "kiosk"
 	KeyIdle     = "idle-timeout"
 	KeyAdminPIN = "admin-pin-hash"
+	KeyTextSize = "text-size"
 )
+
+// TextSize is the settings screen's 文字の大きさ: 標準, 大 or 特大, by the
+// word the file and the environment hold.
+type TextSize string
+
+// Text sizes, smallest first.
+const (
+	TextNormal TextSize = "normal" // 標準: 16 px body text
+	TextLarge  TextSize = "large"  // 大: 20 px
+	TextHuge   TextSize = "huge"   // 特大: 24 px
+)
+
+// TextSizes are the sizes in the settings screen's order.
+var TextSizes = []TextSize{TextNormal, TextLarge, TextHuge}
+
+// Index is t's place in TextSizes (0 for an unknown size).
+func (t TextSize) Index() int {
+	for i, v := range TextSizes {
+		if v == t {
+			return i
+		}
+	}
+	return 0
+}
 
 // EnvPrefix starts the environment variables of the settings
 // (MYNADESK_SERVICE, MYNADESK_IDLE_TIMEOUT, …).
@@ -57,13 +83,16 @@ type Settings struct {
 	Kiosk bool `config:"kiosk" usage:"counter kiosk mode: full screen, forget each resident"`
 	// IdleTimeout sends the app back to the start after this long without input.
 	IdleTimeout time.Duration `config:"idle-timeout" usage:"back to the start after this long without input"`
-	// AdminPINHash is "salt:sha256" of the administrator PIN; empty when
-	// none is set. File and environment only, never a flag.
+	// AdminPINHash is the scrypt hash of the administrator password
+	// (HashAdminPIN); empty when none is set, which kiosk mode refuses.
+	// File and environment only, never a flag.
 	AdminPINHash string `config:"admin-pin-hash" flag:"-"`
+	// TextSize is 標準, 大 or 特大.
+	TextSize TextSize `config:"text-size" usage:"text size: normal, large or huge"`
 }
 
 // Defaults are the settings of a fresh install.
-var Defaults = Settings{Lang: assets.JA, IdleTimeout: 2 * time.Minute}
+var Defaults = Settings{Lang: assets.JA, IdleTimeout: 2 * time.Minute, TextSize: TextNormal}
 
 // MinIdle is the shortest idle timeout accepted.
 const MinIdle = 15 * time.Second
@@ -72,16 +101,30 @@ const MinIdle = 15 * time.Second
 func (s Settings) Validate() error {
 	if s.Service != "" {
 		if _, err := booking.ServiceURL(s.Service); err != nil {
-			return fmt.Errorf("settings: %s: %w", KeyService, err)
+			return fmt.Errorf("settings: %s: %w: %w", KeyService, ErrService, err)
 		}
 	}
 	if s.Lang != assets.JA && s.Lang != assets.EN {
 		return fmt.Errorf("settings: %s must be ja or en, not %q", KeyLang, s.Lang)
 	}
 	if s.IdleTimeout < MinIdle {
-		return fmt.Errorf("settings: %s must be at least %v", KeyIdle, MinIdle)
+		return &IdleError{Min: MinIdle}
+	}
+	if s.TextSize != "" && s.TextSize != TextSizes[s.TextSize.Index()] {
+		return fmt.Errorf("settings: %s must be normal, large or huge, not %q", KeyTextSize, s.TextSize)
 	}
 	return nil
+}
+
+// ErrService is a booking service URL that cannot be used.
+var ErrService = errors.New("not a booking service URL")
+
+// IdleError is an idle timeout below the minimum; the settings screen says
+// it in the resident's language.
+type IdleError struct{ Min time.Duration }
+
+func (e *IdleError) Error() string {
+	return fmt.Sprintf("settings: %s must be at least %v", KeyIdle, e.Min)
 }
 
 // Flags adds the settings' flags (and --config) to fs.
@@ -127,6 +170,7 @@ func Load(path string, fs *pflag.FlagSet) (*Store, Settings, error) {
 		return nil, Settings{}, fmt.Errorf("settings: %w", err)
 	}
 	s.Lang = assets.Lang(strings.ToLower(string(s.Lang)))
+	s.TextSize = TextSize(strings.ToLower(string(s.TextSize)))
 	if err := s.Validate(); err != nil {
 		return nil, Settings{}, err
 	}
@@ -159,36 +203,47 @@ func (st *Store) Save(s Settings) error {
 	return nil
 }
 
-// HashAdminPIN returns the stored form of an administrator PIN.
+// scrypt's cost: about 50 ms on a kiosk PC, so guessing the password
+// from a copied settings file is slow (RFC 7914 recommends N=2^15 for
+// interactive logins).
+const (
+	scryptN, scryptR, scryptP = 1 << 15, 8, 1
+	scryptPrefix              = "scrypt"
+)
+
+// HashAdminPIN returns the stored form of an administrator password:
+// "scrypt$N$r$p$salt$key" (base64), never the password itself.
 func HashAdminPIN(pin string) (string, error) {
+	if pin == "" {
+		return "", errors.New("settings: the administrator password is empty")
+	}
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	return hex.EncodeToString(salt) + ":" + hex.EncodeToString(digest(salt, pin)), nil
+	key, err := scrypt.Key([]byte(pin), salt, scryptN, scryptR, scryptP, 32)
+	if err != nil {
+		return "", err
+	}
+	b64 := base64.RawStdEncoding.EncodeToString
+	return fmt.Sprintf("%s$%d$%d$%d$%s$%s", scryptPrefix, scryptN, scryptR, scryptP, b64(salt), b64(key)), nil
 }
 
-func digest(salt []byte, pin string) []byte {
-	h := sha256.New()
-	h.Write(salt)
-	h.Write([]byte(pin))
-	return h.Sum(nil)
-}
-
-// CheckAdminPIN reports whether pin matches the stored hash. With no hash
-// set, only the empty PIN matches (an unguarded install).
+// CheckAdminPIN reports whether pin matches the stored hash. No stored
+// hash never matches: a settings lock without a password stays shut.
 func CheckAdminPIN(hash, pin string) bool {
-	if hash == "" {
-		return pin == ""
-	}
-	saltHex, sumHex, ok := strings.Cut(hash, ":")
-	if !ok {
+	parts := strings.Split(hash, "$")
+	if hash == "" || pin == "" || len(parts) != 6 || parts[0] != scryptPrefix {
 		return false
 	}
-	salt, err1 := hex.DecodeString(saltHex)
-	sum, err2 := hex.DecodeString(sumHex)
-	if err1 != nil || err2 != nil {
+	n, err1 := strconv.Atoi(parts[1])
+	r, err2 := strconv.Atoi(parts[2])
+	p, err3 := strconv.Atoi(parts[3])
+	salt, err4 := base64.RawStdEncoding.DecodeString(parts[4])
+	want, err5 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err := errors.Join(err1, err2, err3, err4, err5); err != nil || n > 1<<20 || r > 32 || p > 4 || len(want) == 0 {
 		return false
 	}
-	return subtle.ConstantTimeCompare(sum, digest(salt, pin)) == 1
+	got, err := scrypt.Key([]byte(pin), salt, n, r, p, len(want))
+	return err == nil && subtle.ConstantTimeCompare(got, want) == 1
 }

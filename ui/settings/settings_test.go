@@ -91,8 +91,33 @@ func TestAdminPIN(t *testing.T) {
 	if !settings.CheckAdminPIN(h, "1357") || settings.CheckAdminPIN(h, "1358") || settings.CheckAdminPIN(h, "") {
 		t.Fatal("admin PIN check")
 	}
-	if !settings.CheckAdminPIN("", "") || settings.CheckAdminPIN("", "1") || settings.CheckAdminPIN("zz", "") {
+	if settings.CheckAdminPIN("", "") || settings.CheckAdminPIN("", "1") || settings.CheckAdminPIN("zz", "") {
 		t.Fatal("admin PIN without a hash")
+	}
+	if !strings.HasPrefix(h, "scrypt$") || strings.Contains(h, "1357") {
+		t.Fatalf("stored form %q", h)
+	}
+	if _, err := settings.HashAdminPIN(""); err == nil {
+		t.Fatal("an empty administrator password was hashed")
+	}
+}
+
+func TestTextSizeSaved(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.yaml")
+	st, s, err := settings.Load(path, nil)
+	if err != nil || s.TextSize != settings.TextNormal {
+		t.Fatalf("%+v %v", s, err)
+	}
+	s.TextSize = settings.TextHuge
+	if err := st.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	if _, got, err := settings.Load(path, nil); err != nil || got.TextSize != settings.TextHuge {
+		t.Fatalf("%+v %v", got, err)
+	}
+	os.WriteFile(path, []byte("text-size: giant\n"), 0o600)
+	if _, _, err := settings.Load(path, nil); err == nil {
+		t.Fatal("unknown text size accepted")
 	}
 }
 
@@ -132,7 +157,7 @@ func TestSaveWritesOnlyWhatChanged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := settings.Settings{Reader: "File Reader", Lang: assets.EN, IdleTimeout: 3 * time.Minute}
+	want := settings.Settings{Reader: "File Reader", Lang: assets.EN, IdleTimeout: 3 * time.Minute, TextSize: settings.TextNormal}
 	if got != want {
 		t.Fatalf("next start without flag or environment: %+v, want %+v", got, want)
 	}

@@ -56,6 +56,12 @@ type Verdict struct {
 	Title    assets.Text
 	Message  assets.Text
 	Remedies []assets.Text
+	// Plain is our own line under the manual's for a check the service
+	// could not complete (Code 30–40): it does not say the card is revoked.
+	Plain, PlainLead assets.Text
+	// SignAgain: the manual says to sign again now (mismatch, Code 30–40),
+	// which the session allows.
+	SignAgain bool
 }
 
 // OK reports whether the service accepted the signature.
@@ -71,6 +77,12 @@ func VerdictOf(r booking.Result) Verdict {
 	}
 	e := problem.Verdict(r)
 	v.Title, v.Message, v.Remedies = e.Title, e.Message, e.Remedies
+	switch {
+	case r.Outcome == booking.OutcomeMismatch:
+		v.SignAgain = true
+	case r.Code != string(assets.CodeSigExpired) && r.Code != string(assets.CodeSigRevoked):
+		v.Plain, v.PlainLead, v.SignAgain = assets.UI.CheckFailedPlain, assets.UI.CheckFailedLead, true
+	}
 	return v
 }
 
@@ -88,8 +100,13 @@ type FlowState struct {
 	ReadOK bool
 	// SignOK: the card signed (電子署名処理に成功しました。).
 	SignOK bool
-	// Content is what step 2 signs, shown before the signing password.
+	// Content is what step 2 signs, shown before the signing password
+	// (the exact text, behind 「詳細」).
 	Content string
+	// Summary is Content as labelled fields; nil if it could not be read.
+	Summary *Summary
+	// ServiceName is the booking service's name for the resident.
+	ServiceName string
 	// Verdict is set in PhaseDone.
 	Verdict *Verdict
 	// Problem is set in PhaseError.
@@ -102,6 +119,9 @@ type FlowState struct {
 	// to say the two match (a typed code).
 	Confirmation   string
 	ConfirmPending bool
+	// Stopped: the session stopped before any PIN was asked, because the
+	// card cannot go on (Problem says why and where to go).
+	Stopped bool
 }
 
 // FlowDeps is what a Flow needs.
@@ -112,6 +132,10 @@ type FlowDeps struct {
 	NewClient func(service string) (*client.Client, error)
 	// Poll is the interval of waiting for the page (default 1 s).
 	Poll time.Duration
+	// CardStatus, if set, is the card's status as last read without a PIN
+	// (the home screen's): a session stops before step 1 when the card
+	// cannot sign or its needed PIN is locked (StopBefore).
+	CardStatus func() *card.Status
 }
 
 // Errors of SubmitPIN that the screen shows on the spot.
@@ -205,6 +229,9 @@ func (f *Flow) stopLocked() {
 }
 
 func (f *Flow) run(ctx context.Context, gen int, ref booking.Ref, pinCh chan []byte) {
+	if f.precheck(gen, false) {
+		return
+	}
 	rs := &resident.Session{
 		// A retry of the same session must prove the same claim: the
 		// client holding it is made once per session.
@@ -212,12 +239,27 @@ func (f *Flow) run(ctx context.Context, gen int, ref booking.Ref, pinCh chan []b
 		Card:      f.deps.Card,
 		Prompt:    f.prompt(ctx, gen, pinCh),
 		Poll:      f.deps.Poll,
-		Progress:  func(s resident.Stage) { f.stage(gen, s) },
+		Progress: func(s resident.Stage) {
+			if s == resident.StageReading && f.precheck(gen, true) {
+				return // the run is cancelled: ReadAttributes ends at once
+			}
+			f.stage(gen, s)
+		},
 		Claimed: func(n string, pending bool) {
 			f.update(gen, func(s *FlowState) { s.Confirmation, s.ConfirmPending = n, pending })
 		},
+		ShowSession: func(in booking.SessionInfo) {
+			f.update(gen, func(s *FlowState) { s.ServiceName = in.ServiceName })
+		},
 		ShowContent: func(c []byte) error {
-			f.update(gen, func(s *FlowState) { s.Content = string(c) })
+			sum, err := ParseContent(string(c))
+			f.update(gen, func(s *FlowState) {
+				s.Content, s.Summary = string(c), nil
+				if err == nil {
+					sum.ServiceName = s.ServiceName
+					s.Summary = &sum
+				}
+			})
 			return nil
 		},
 	}

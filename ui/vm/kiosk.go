@@ -61,15 +61,31 @@ func (k *Kiosk) Touch() {
 }
 
 // CardRemoved is told when the card leaves the reader. While the card is
-// being worked on, the session shows its own error (13100) instead.
+// being worked on, the session shows its own error (13100) instead; while
+// the resident is on the booking page between the steps (or the service
+// is being talked to), the session goes on: the screen asks to leave the
+// card in, and a card taken out and put back is simply found again.
 func (k *Kiosk) CardRemoved(p Phase) {
-	switch p {
-	case PhasePreparing, PhaseCard:
+	if KeepsSession(p) {
 		return
 	}
 	if k.Enabled() {
 		k.reset(false)
 	}
+}
+
+// KeepsSession reports whether a kiosk reset must wait in phase p: the
+// card is at work, or the service holds the session while the resident
+// goes on on the booking page (that wait counts as activity: the idle
+// timer would otherwise wipe a session the service still keeps). A
+// session that ends on the service's side leaves the phase with an error,
+// and the idle timer runs again.
+func KeepsSession(p Phase) bool {
+	switch p {
+	case PhasePreparing, PhaseCard, PhaseConnecting, PhaseUploading, PhaseWaitingPage, PhaseSending:
+		return true
+	}
+	return false
 }
 
 // Stop turns the timer off.

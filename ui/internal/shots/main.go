@@ -1,7 +1,13 @@
 // Command shots runs the desktop app on the real Fyne driver against the
 // virtual card and a loopback booking service, walks through every screen
 // and error state, and writes a PNG of each into the directory given as
-// its argument. scripts/screenshots.sh runs it under Xvfb.
+// its argument. scripts/screenshots.sh runs it under Xvfb, once per screen
+// size (960×760, 1366×768, 1920×1080) and once in kiosk mode:
+//
+//	shots [-kiosk] WIDTHxHEIGHT OUTDIR
+//
+// The window is sized as the app sizes it for that screen with a 40 px
+// taskbar (ui.WindowSize); in kiosk mode it is full screen.
 package main
 
 import (
@@ -12,6 +18,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -39,13 +46,23 @@ type run struct {
 	flows chan vm.FlowState
 	homes chan vm.HomeState
 	n     int
+	kiosk bool
 }
 
 func main() {
-	if len(os.Args) != 2 {
-		log.Fatal("usage: shots OUTDIR")
+	args := os.Args[1:]
+	kiosk := len(args) > 0 && args[0] == "-kiosk"
+	if kiosk {
+		args = args[1:]
 	}
-	out := os.Args[1]
+	var sw, sh int
+	if len(args) != 2 {
+		log.Fatal("usage: shots [-kiosk] WIDTHxHEIGHT OUTDIR")
+	}
+	if _, err := fmt.Sscanf(strings.ToLower(args[0]), "%dx%d", &sw, &sh); err != nil {
+		log.Fatalf("screen size %q: %v", args[0], err)
+	}
+	out := args[1]
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		log.Fatal(err)
 	}
@@ -60,15 +77,16 @@ func main() {
 	}
 	defer env.Close()
 	env.Sys.Unplug(testenv.Reader) // start with no reader
-	r := &run{out: out, env: env, flows: make(chan vm.FlowState, 1000), homes: make(chan vm.HomeState, 1000)}
+	r := &run{out: out, env: env, flows: make(chan vm.FlowState, 1000), homes: make(chan vm.HomeState, 1000), kiosk: kiosk}
 	r.home = vm.NewHome(func() (card.System, error) { return env.Sys, nil }, "")
 	r.home.Retry = 100 * time.Millisecond
-	r.flow = vm.NewFlow(vm.FlowDeps{Card: env.Source(), NewClient: env.NewClient, Poll: 20 * time.Millisecond})
+	r.flow = vm.NewFlow(vm.FlowDeps{Card: env.Source(), NewClient: env.NewClient, Poll: 20 * time.Millisecond,
+		CardStatus: func() *card.Status { return r.home.State().Status }})
 	diag := &vm.Diag{Open: func() (card.System, error) { return env.Sys, nil }, Version: "screenshots"}
 	fa := app.NewWithID("jp.mynadesk.screenshots")
 	r.win = fa.NewWindow("mynadesk")
-	r.win.Resize(fyne.NewSize(960, 760))
-	r.app = ui.New(fa, r.win, ui.Deps{Settings: settings.Settings{Lang: assets.JA, IdleTimeout: time.Hour},
+	r.win.Resize(ui.WindowSize(fyne.NewSize(float32(sw), float32(sh-40))))
+	r.app = ui.New(fa, r.win, ui.Deps{Settings: settings.Settings{Lang: assets.JA, IdleTimeout: time.Hour, Kiosk: kiosk},
 		Home: r.home, Flow: r.flow, Diag: diag, Version: "screenshots", Fullscreen: r.win.SetFullScreen, Capture: qr.X11})
 	r.flow.OnChange(func(s vm.FlowState) { r.flows <- s })
 	r.home.OnChange(func(s vm.HomeState) { r.homes <- s })
@@ -77,7 +95,11 @@ func main() {
 	go r.home.Run(ctx)
 	go func() {
 		defer fyne.Do(fa.Quit)
-		if err := r.walk(); err != nil {
+		walk := r.walk
+		if kiosk {
+			walk = r.walkKiosk
+		}
+		if err := walk(); err != nil {
 			log.Print(err)
 			os.Exit(1)
 		}
@@ -87,6 +109,11 @@ func main() {
 
 // shot waits for the screen to settle and saves it.
 func (r *run) shot(name string) {
+	if r.n == 0 {
+		// The first frames under Xvfb's software GL come late: the state
+		// is on screen only after them.
+		time.Sleep(2 * time.Second)
+	}
 	time.Sleep(400 * time.Millisecond)
 	r.capture(name)
 }
@@ -96,9 +123,19 @@ func (r *run) capture(name string) {
 	path := filepath.Join(r.out, fmt.Sprintf("%02d-%s.png", r.n, name))
 	// What the X server shows (ImageMagick), cropped to the window at the
 	// top left corner; GL read-back of the canvas is black under Xvfb.
-	img, err := qr.X11.Capture(context.Background())
-	if err != nil {
-		log.Fatal(err)
+	// The first frame can take a while (GL start-up): a picture of one
+	// colour is taken again.
+	var img image.Image
+	for i := 0; ; i++ {
+		var err error
+		img, err = qr.X11.Capture(context.Background())
+		if err != nil {
+			log.Fatal(err)
+		}
+		if !uniform(img) || i == 30 {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 	var size fyne.Size
 	var scale float32
@@ -118,6 +155,22 @@ func (r *run) capture(name string) {
 		log.Fatal(err)
 	}
 	log.Printf("%s", path)
+}
+
+// uniform reports whether img is one colour (nothing drawn yet).
+func uniform(img image.Image) bool {
+	b := img.Bounds()
+	first := img.At(b.Min.X, b.Min.Y)
+	r0, g0, b0, _ := first.RGBA()
+	for y := b.Min.Y; y < b.Max.Y; y += 7 {
+		for x := b.Min.X; x < b.Max.X; x += 7 {
+			r1, g1, b1, _ := img.At(x, y).RGBA()
+			if r1 != r0 || g1 != g0 || b1 != b0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (r *run) waitHome(s vm.Situation) {
@@ -162,10 +215,26 @@ func (r *run) insert(h jpkitest.Holder, p *jpkitest.PKI, tries map[card.PIN]int,
 		log.Fatal(err)
 	}
 	// Take the previous card out first, as a resident does: a swap
-	// without a gap is no change to PC/SC.
-	r.env.Sys.Remove(testenv.Reader)
-	time.Sleep(150 * time.Millisecond)
+	// without a gap is no change to PC/SC. The home screen is followed to
+	// "no card" so a later wait for a card sees this card, not the last.
+	if st := r.home.State(); st.Situation == vm.SitCard || st.Situation == vm.SitChecking || st.Situation == vm.SitError {
+		r.env.Sys.Remove(testenv.Reader)
+		r.waitHome(vm.SitNoCard)
+	}
+	r.drain()
 	r.env.Insert(c, f)
+}
+
+// drain forgets the states seen so far.
+func (r *run) drain() {
+	for {
+		select {
+		case <-r.homes:
+		case <-r.flows:
+		default:
+			return
+		}
+	}
 }
 
 // session opens a new session whose page confirms by itself.
@@ -202,6 +271,7 @@ func (r *run) walk() error {
 	prof := sim.NewProfile(testenv.Taro, p.Other)
 	prof.Token = sim.TokenJuki
 	juki, _ := sim.NewCard(prof)
+	r.drain()
 	r.env.Insert(juki, sim.Faults{})
 	r.waitHome(vm.SitCard)
 	r.shot("home-juki-card")
@@ -228,9 +298,15 @@ func (r *run) walk() error {
 	r.waitFlow("read ok", func(s vm.FlowState) bool { return s.ReadOK })
 	r.pin(card.PINSign)
 	r.shot("step2-pin-content")
+	fyne.Do(r.app.ToggleContentDetail)
+	r.shot("step2-content-detail")
+	fyne.Do(r.app.ToggleContentDetail)
 	r.typePIN(testenv.SignPIN, false)
 	r.phase(vm.PhaseCard)
 	r.shot("step2-signing-hold-card")
+	fyne.Do(r.app.PressCancel)
+	r.shot("step2-cancel-confirmation")
+	fyne.Do(r.app.PressCancelNo)
 	r.phase(vm.PhaseDone)
 	r.shot("verdict-valid")
 	r.back()
@@ -283,12 +359,25 @@ func (r *run) walk() error {
 	r.phase(vm.PhaseError)
 	r.shot("error-pin-blocked")
 	r.back()
+	// Stops before step 1: the card cannot finish, no PIN is asked.
 	r.insert(testenv.Hanako, p.Valid, map[card.PIN]int{card.PINSign: 0}, sim.Faults{})
+	r.waitHome(vm.SitCard)
+	r.shot("home-signing-password-locked")
 	r.session()
-	r.pin(card.PINHelper)
-	r.typePIN(testenv.HelperPIN, false)
 	r.phase(vm.PhaseError)
-	r.shot("error-signing-password-blocked")
+	r.shot("stop-signing-password-locked")
+	r.back()
+	child := sim.NewProfile(testenv.Hanako, p.Valid)
+	child.NoSignCert = true
+	cc, _ := sim.NewCard(child)
+	r.env.Sys.Remove(testenv.Reader)
+	r.waitHome(vm.SitNoCard)
+	r.drain()
+	r.env.Insert(cc, sim.Faults{})
+	r.waitHome(vm.SitCard)
+	r.session()
+	r.phase(vm.PhaseError)
+	r.shot("stop-no-signing-certificate")
 	r.back()
 
 	// The card taken away mid-read.
@@ -337,20 +426,19 @@ func (r *run) walk() error {
 	fyne.Do(func() { r.app.ShowPage("settings") })
 	r.shot("settings")
 
-	// Kiosk mode: large text, no way out, settings behind the admin PIN.
-	hash, _ := settings.HashAdminPIN("2468")
+	// 特大 for the eyes that need it.
 	fyne.DoAndWait(func() {
 		r.app.ShowPage("home")
 		s := r.app.Settings()
-		s.Kiosk, s.AdminPINHash = true, hash
+		s.TextSize = settings.TextHuge
 		r.app.ApplySettings(s)
 	})
-	r.shot("kiosk-home")
-	fyne.Do(func() { r.app.ShowPage("settings") })
-	r.shot("kiosk-settings-locked")
-	fyne.Do(func() { r.app.ShowPage("home") })
-	r.back()
-	r.shot("kiosk-after-reset")
+	r.shot("home-text-huge")
+	fyne.DoAndWait(func() {
+		s := r.app.Settings()
+		s.TextSize = settings.TextNormal
+		r.app.ApplySettings(s)
+	})
 
 	fyne.DoAndWait(func() {
 		s := r.app.Settings()
@@ -362,5 +450,44 @@ func (r *run) walk() error {
 	r.session()
 	r.pin(card.PINHelper)
 	r.shot("step1-pin-english")
+	return nil
+}
+
+// walkKiosk is a counter kiosk from its first start: the staff set-up,
+// then a resident by touch only.
+func (r *run) walkKiosk() error {
+	p := r.env.PKIs
+	r.waitHome(vm.SitNoReader)
+	r.shot("kiosk-first-start-setup")
+	fyne.Do(func() { r.app.SetUpAdmin("staff-2468", "staff-2468") })
+	r.shot("kiosk-home-no-reader")
+	r.env.Sys.Plug(testenv.Reader)
+	r.waitHome(vm.SitNoCard)
+	r.shot("kiosk-home-no-card")
+	r.insert(testenv.Hanako, p.Valid, nil, sim.Faults{})
+	r.waitHome(vm.SitCard)
+	fyne.Do(func() { r.app.TypeSession("ABCD-EF") })
+	r.shot("kiosk-home-typing-code")
+	fyne.Do(func() { r.app.TypeSession("") })
+	ctx := context.Background()
+	ref, tok, _ := r.env.Session(ctx, booking.ModeTwoStep)
+	fyne.Do(func() { r.app.HandleLink(ref.Link()) })
+	r.pin(card.PINHelper)
+	r.shot("kiosk-step1-pin-keypad")
+	r.typePIN(testenv.HelperPIN, false)
+	r.phase(vm.PhaseWaitingPage)
+	r.shot("kiosk-waiting-keep-card-in")
+	r.env.Confirm(ctx, ref, tok)
+	r.pin(card.PINSign)
+	r.shot("kiosk-step2-pin-keypad")
+	r.typePIN(testenv.SignPIN, false)
+	r.phase(vm.PhaseDone)
+	r.shot("kiosk-verdict-valid")
+	r.env.Sys.Remove(testenv.Reader)
+	r.phase(vm.PhaseIdle)
+	r.shot("kiosk-after-card-removed")
+	fyne.Do(func() { r.app.ShowPage("settings") })
+	r.shot("kiosk-settings-locked")
+	fyne.Do(func() { r.app.ShowPage("home") })
 	return nil
 }

@@ -81,7 +81,7 @@ func New(dir string) (*Env, error) {
 	ts := httptest.NewServer(nil)
 	quiet := slog.New(slog.DiscardHandler)
 	v := &verifier.Verifier{Roots: p.Roots, Revocation: []verify.RevocationChecker{p.CRL}, Logger: quiet}
-	svc, err := booking.NewService(booking.Config{Store: st, Verifier: verdictHook{v, e}, ServiceID: ts.URL,
+	svc, err := booking.NewService(booking.Config{Store: st, Verifier: verdictHook{v, e}, ServiceID: ts.URL, ServiceName: "施設予約システム",
 		AllowOnePIN: true, Logger: quiet})
 	if err != nil {
 		ts.Close()
