@@ -143,4 +143,3 @@ func (t *tx) authCertStatus(ctx context.Context, now time.Time, p *Profile) *Cer
 		Expired: now.After(cert.NotAfter) || now.Before(cert.NotBefore),
 	}
 }
-
