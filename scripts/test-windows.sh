@@ -398,8 +398,8 @@ insert || bad "virtual card for the app"
 pids+=($!)
 for _ in $(seq 1 50); do curl -fsS -o /dev/null "$service/healthz" 2>/dev/null && break; sleep 0.2; done
 # new_session: a two-step session as the registration page makes it.
-new_session() { curl -fsS -X POST -H 'Content-Type: application/json' -d '{"mode":"two-step"}' "$service/api/v1/sessions"; }
-page() { curl -fsS -H "Authorization: Bearer $(jq -r .page_token <<<"$1")" "$service/api/v1/sessions/$(jq -r .code <<<"$1")/page"; }
+new_session() { curl -fsS -X POST -H 'Content-Type: application/json' -d '{"mode":"two-step"}' "$service/api/v2/sessions"; }
+page() { curl -fsS -H "Authorization: Bearer $(jq -r .page_token <<<"$1")" "$service/api/v2/sessions/$(jq -r .code <<<"$1")/page"; }
 metric() { curl -fsS "$service/metrics" | awk -v r="$1" 'index($0, "booking_requests_total{route=\"" r "\"") == 1 { n += $2 } END { print n + 0 }'; }
 # wait_page SESSION JQ [SECONDS]: waits (30 s) until the page's state
 # satisfies JQ.
@@ -455,9 +455,9 @@ glyphcheck() {
 
 s1="$(new_session)"
 link="$(jq -r .link <<<"$s1")"
-n0=$(metric "GET /api/v1/sessions/{code}")
+n0=$(metric "GET /api/v2/sessions/{code}")
 wine start "$link" >/dev/null 2>"$work/start.err"
-for _ in $(seq 1 150); do [ -n "$(windows)" ] && [ "$(metric "GET /api/v1/sessions/{code}")" -gt "$n0" ] && break; sleep 0.2; done
+for _ in $(seq 1 150); do [ -n "$(windows)" ] && [ "$(metric "GET /api/v2/sessions/{code}")" -gt "$n0" ] && break; sleep 0.2; done
 sleep 2
 if [ -n "$(windows)" ]; then ok "wine start $URL_SCHEME://session?code=… opens the installed app"; else bad "wine start $URL_SCHEME://… opens the installed app" "$(xwininfo -root -tree | head -20)"; fi
 # registration: the two steps through the app's window, then a second link.
@@ -472,11 +472,11 @@ registration() {
     bad "step 1: bookingd has the 4 attributes" "$(page "$s1")"
   fi
   shot 02-wait-for-page
-  n0=$(metric "GET /api/v1/sessions/{code}/content")
+  n0=$(metric "GET /api/v2/sessions/{code}/content")
   curl -fsS -X POST -H "Authorization: Bearer $(jq -r .page_token <<<"$s1")" -H 'Content-Type: application/json' \
-    -d '{"login_id":"kouteki0001"}' "$service/api/v1/sessions/$(jq -r .code <<<"$s1")/confirm" >/dev/null
+    -d '{"login_id":"kouteki0001"}' "$service/api/v2/sessions/$(jq -r .code <<<"$s1")/confirm" >/dev/null
   # The app fetches the content to sign when the page has confirmed.
-  for _ in $(seq 1 150); do [ "$(metric "GET /api/v1/sessions/{code}/content")" -gt "$n0" ] && break; sleep 0.2; done
+  for _ in $(seq 1 150); do [ "$(metric "GET /api/v2/sessions/{code}/content")" -gt "$n0" ] && break; sleep 0.2; done
   sleep 2
   shot 03-sign
   if answer "$s1" '.state == "done" and .result.outcome == "valid"' ABC123; then
