@@ -381,7 +381,7 @@ func (r *run) walk() error {
 	r.back()
 
 	// The card taken away mid-read.
-	r.insert(testenv.Hanako, p.Valid, nil, sim.Faults{RemoveAfter: 7})
+	r.insert(testenv.Hanako, p.Valid, nil, sim.Faults{RemoveAfter: 5}) // the READ BINARY of attrs (6 APDUs)
 	r.session()
 	r.pin(card.PINHelper)
 	r.typePIN(testenv.HelperPIN, false)
@@ -389,7 +389,7 @@ func (r *run) walk() error {
 	r.shot("error-13100-card-removed")
 	r.back()
 	// A card that stops answering.
-	r.insert(testenv.Hanako, p.Valid, nil, sim.Faults{GarbleAfter: 7})
+	r.insert(testenv.Hanako, p.Valid, nil, sim.Faults{GarbleAfter: 5})
 	r.session()
 	r.pin(card.PINHelper)
 	r.typePIN(testenv.HelperPIN, false)
