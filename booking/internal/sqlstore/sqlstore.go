@@ -230,14 +230,21 @@ func (s *Store) Update(ctx context.Context, x *booking.Session, from booking.Sta
 	if err != nil {
 		return err
 	}
-	r, err := s.DB.ExecContext(ctx, s.q.update, string(x.State), x.LoginID, ms(x.RegisteredAt),
+	return s.execOne(ctx, "update", s.q.update, string(x.State), x.LoginID, ms(x.RegisteredAt),
 		attrs, blobOrNull(x.SignatureHash), res, string(x.Code), string(from))
+}
+
+// execOne runs a conditional statement (compare-and-set on the session's
+// state, claim or attempts) that must change exactly the one row it names;
+// no row changed means another request got there first: booking.ErrConflict.
+func (s *Store) execOne(ctx context.Context, what, query string, args ...any) error {
+	r, err := s.DB.ExecContext(ctx, query, args...)
 	if err != nil {
-		return fmt.Errorf("booking store: update: %w", err)
+		return fmt.Errorf("booking store: %s: %w", what, err)
 	}
 	n, err := r.RowsAffected()
 	if err != nil {
-		return fmt.Errorf("booking store: update: %w", err)
+		return fmt.Errorf("booking store: %s: %w", what, err)
 	}
 	if n == 0 {
 		return booking.ErrConflict
@@ -260,30 +267,12 @@ func (s *Store) DeleteExpired(ctx context.Context, t time.Time) (int, error) {
 
 // UpdateClaim implements booking.Store.
 func (s *Store) UpdateClaim(ctx context.Context, x *booking.Session, from booking.ClaimState) error {
-	r, err := s.DB.ExecContext(ctx, s.q.claim, blobOrNull(x.ClaimHash), x.ClaimNumber, string(x.Claim), string(x.Code), string(from))
-	if err != nil {
-		return fmt.Errorf("booking store: claim: %w", err)
-	}
-	if n, err := r.RowsAffected(); err != nil {
-		return fmt.Errorf("booking store: claim: %w", err)
-	} else if n == 0 {
-		return booking.ErrConflict
-	}
-	return nil
+	return s.execOne(ctx, "claim", s.q.claim, blobOrNull(x.ClaimHash), x.ClaimNumber, string(x.Claim), string(x.Code), string(from))
 }
 
 // ReserveAttempt implements booking.Store.
 func (s *Store) ReserveAttempt(ctx context.Context, code booking.Code, max int) error {
-	r, err := s.DB.ExecContext(ctx, s.q.reserve, string(code), max)
-	if err != nil {
-		return fmt.Errorf("booking store: reserve attempt: %w", err)
-	}
-	if n, err := r.RowsAffected(); err != nil {
-		return fmt.Errorf("booking store: reserve attempt: %w", err)
-	} else if n == 0 {
-		return booking.ErrConflict
-	}
-	return nil
+	return s.execOne(ctx, "reserve attempt", s.q.reserve, string(code), max)
 }
 
 // ReleaseAttempt implements booking.Store.
