@@ -61,13 +61,16 @@ func ParseAttributes(file []byte) (Attributes, error) {
 			return Attributes{}, fmt.Errorf("card: attributes: %w: tag %X missing", ErrMalformed, t)
 		}
 	}
-	if !isDigits(a.Birth, 8) {
+	if !IsDigits(a.Birth, 8) {
 		return Attributes{}, fmt.Errorf("card: attributes: %w: birth date is not YYYYMMDD", ErrMalformed)
 	}
 	return a, nil
 }
 
-func isDigits(s string, n int) bool {
+// IsDigits reports whether s is exactly n ASCII digits: the shape of the
+// card's numeric fields (birth date YYYYMMDD, the 12-digit individual
+// number, the 4-digit security code), which the virtual card checks too.
+func IsDigits(s string, n int) bool {
 	if len(s) != n {
 		return false
 	}

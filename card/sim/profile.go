@@ -214,13 +214,13 @@ func (p *Profile) validate() error {
 	if _, ok := tokenNames[p.Token]; !ok {
 		return bad("token %d", int(p.Token))
 	}
-	if !digits(p.IndividualNumber, 12) {
+	if !card.IsDigits(p.IndividualNumber, 12) {
 		return bad("individual number must be 12 digits")
 	}
-	if !digits(p.ExpiryYear, 4) || !digits(p.SecurityCode, 4) {
+	if !card.IsDigits(p.ExpiryYear, 4) || !card.IsDigits(p.SecurityCode, 4) {
 		return bad("expiry year and security code must be 4 digits each")
 	}
-	if !digits(p.Holder.Birth, 8) {
+	if !card.IsDigits(p.Holder.Birth, 8) {
 		return bad("birth date must be YYYYMMDD")
 	}
 	switch p.Holder.Sex {
@@ -261,16 +261,4 @@ func (p *Profile) validate() error {
 		return bad("response mode %d", int(p.Response))
 	}
 	return nil
-}
-
-func digits(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
