@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mynadesk/mynadesk/booking"
+	"github.com/mynadesk/mynadesk/booking/internal/httpjson"
 )
 
 // UpgradeMessage is what a mynadesk of an older protocol version is told.
@@ -146,20 +147,20 @@ func New(svc *booking.Service, opts Options) *Server {
 		return booking.Errorf(booking.ECUpgrade, "%s", UpgradeMessage)
 	})
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+		httpjson.Write(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		if s.draining.Load() {
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
+			httpjson.Write(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
 			return
 		}
 		if s.opts.Health != nil {
 			if err := s.opts.Health.Ready(); err != nil {
-				writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not_ready", "reason": err.Error()})
+				httpjson.Write(w, http.StatusServiceUnavailable, map[string]string{"status": "not_ready", "reason": err.Error()})
 				return
 			}
 		}
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+		httpjson.Write(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	s.Metrics.health = opts.Health
 	s.mux.Handle("GET /metrics", s.Metrics)
@@ -244,16 +245,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 func writeError(w http.ResponseWriter, code booking.ErrorCode, msg string) {
 	var b booking.ErrorBody
 	b.Error.Code, b.Error.Message = code, msg
-	writeJSON(w, StatusOf(code), b)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	httpjson.Write(w, StatusOf(code), b)
 }
 
 // decode reads one JSON object of type T from a body of the right type and
@@ -363,7 +355,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.Metrics.created.Add(1)
-	writeJSON(w, http.StatusCreated, s.CreateResponse(sess))
+	httpjson.Write(w, http.StatusCreated, s.CreateResponse(sess))
 	return nil
 }
 
@@ -387,7 +379,7 @@ func (s *Server) claim(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.counted(r, err)
 	}
-	writeJSON(w, http.StatusOK, s.svc.ClaimView(sess))
+	httpjson.Write(w, http.StatusOK, s.svc.ClaimView(sess))
 	return nil
 }
 
@@ -400,7 +392,7 @@ func (s *Server) confirmClaim(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.counted(r, err)
 	}
-	writeJSON(w, http.StatusOK, View(sess, s.svc.Now()))
+	httpjson.Write(w, http.StatusOK, View(sess, s.svc.Now()))
 	return nil
 }
 
@@ -414,7 +406,7 @@ func (s *Server) release(w http.ResponseWriter, r *http.Request) error {
 		return s.counted(r, err)
 	}
 	s.Metrics.created.Add(1)
-	writeJSON(w, http.StatusCreated, s.CreateResponse(sess))
+	httpjson.Write(w, http.StatusCreated, s.CreateResponse(sess))
 	return nil
 }
 
@@ -427,7 +419,7 @@ func (s *Server) info(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.counted(r, err)
 	}
-	writeJSON(w, http.StatusOK, in)
+	httpjson.Write(w, http.StatusOK, in)
 	return nil
 }
 
@@ -444,7 +436,7 @@ func (s *Server) attributes(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.counted(r, err)
 	}
-	writeJSON(w, http.StatusOK, in)
+	httpjson.Write(w, http.StatusOK, in)
 	return nil
 }
 
@@ -463,7 +455,7 @@ func (s *Server) content(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.counted(r, err)
 	}
-	writeJSON(w, http.StatusOK, booking.ContentResponse{ContentType: booking.ContentType, Content: b})
+	httpjson.Write(w, http.StatusOK, booking.ContentResponse{ContentType: booking.ContentType, Content: b})
 	return nil
 }
 
@@ -484,7 +476,7 @@ func (s *Server) signature(w http.ResponseWriter, r *http.Request) error {
 		return s.counted(r, err)
 	}
 	s.Metrics.outcome(res.Outcome)
-	writeJSON(w, http.StatusOK, booking.SignatureResponse{Result: *res})
+	httpjson.Write(w, http.StatusOK, booking.SignatureResponse{Result: *res})
 	return nil
 }
 
@@ -515,7 +507,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.counted(r, err)
 	}
-	writeJSON(w, http.StatusOK, View(sess, s.svc.Now()))
+	httpjson.Write(w, http.StatusOK, View(sess, s.svc.Now()))
 	return nil
 }
 
@@ -532,7 +524,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.counted(r, err)
 	}
-	writeJSON(w, http.StatusOK, View(sess, s.svc.Now()))
+	httpjson.Write(w, http.StatusOK, View(sess, s.svc.Now()))
 	return nil
 }
 

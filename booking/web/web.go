@@ -13,7 +13,6 @@ import (
 	"crypto/subtle"
 	"embed"
 	"encoding/base64"
-	"encoding/json"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -26,6 +25,7 @@ import (
 
 	"github.com/mynadesk/mynadesk/assets"
 	"github.com/mynadesk/mynadesk/booking"
+	"github.com/mynadesk/mynadesk/booking/internal/httpjson"
 )
 
 //go:embed templates/*.html
@@ -135,7 +135,7 @@ func (p *Page) guard(h http.HandlerFunc) http.Handler {
 // the text to a form.
 func (p *Page) refuse(w http.ResponseWriter, r *http.Request, status int, t assets.Text) {
 	if r.URL.Path != "/register/form" && r.URL.Path != "/register/card" && r.URL.Path != "/register/complete" {
-		p.json(w, status, stateAnswer{Error: t.JA, Code: http.StatusText(status)})
+		httpjson.Write(w, status, stateAnswer{Error: t.JA, Code: http.StatusText(status)})
 		return
 	}
 	p.render(w, r, status, "top.html", view{Notice: t.JA})
@@ -288,16 +288,16 @@ func (p *Page) newSession(w http.ResponseWriter, r *http.Request) {
 		mode = booking.ModeOnePIN
 	}
 	if s, _, err := p.registration(r); err == nil && !s.Expired(p.svc.Now()) && s.State != booking.StateDone && s.Mode == mode {
-		p.json(w, 200, p.sessionView(s))
+		httpjson.Write(w, 200, p.sessionView(s))
 		return
 	}
 	if p.AllowCreate != nil && !p.AllowCreate(r) {
-		p.json(w, http.StatusTooManyRequests, stateAnswer{Error: assets.Lookup(assets.CodeSessionBusy).Title.JA, Code: string(assets.CodeSessionBusy)})
+		httpjson.Write(w, http.StatusTooManyRequests, stateAnswer{Error: assets.Lookup(assets.CodeSessionBusy).Title.JA, Code: string(assets.CodeSessionBusy)})
 		return
 	}
 	s, err := p.svc.Create(r.Context(), mode)
 	if booking.CodeOf(err) == booking.ECModeNotAllowed {
-		p.json(w, http.StatusForbidden, stateAnswer{Error: assets.BookingPage.OnePINNotOffered.JA, Code: string(booking.ECModeNotAllowed)})
+		httpjson.Write(w, http.StatusForbidden, stateAnswer{Error: assets.BookingPage.OnePINNotOffered.JA, Code: string(booking.ECModeNotAllowed)})
 		return
 	}
 	if err != nil {
@@ -305,7 +305,7 @@ func (p *Page) newSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.remember(w, s)
-	p.json(w, 201, p.sessionView(s))
+	httpjson.Write(w, 201, p.sessionView(s))
 }
 
 // claimAnswer is what the page's script polls: whether a mynadesk holds
@@ -332,10 +332,10 @@ func (p *Page) claimAnswer(s *booking.Session) claimAnswer {
 func (p *Page) claimState(w http.ResponseWriter, r *http.Request) {
 	s, _, err := p.registration(r)
 	if err != nil {
-		p.json(w, 200, claimAnswer{Error: assets.Lookup(assets.CodeNotRead).Title.JA})
+		httpjson.Write(w, 200, claimAnswer{Error: assets.Lookup(assets.CodeNotRead).Title.JA})
 		return
 	}
-	p.json(w, 200, p.claimAnswer(s))
+	httpjson.Write(w, 200, p.claimAnswer(s))
 }
 
 // confirmClaim is 【確認番号が一致しています】.
@@ -345,10 +345,10 @@ func (p *Page) confirmClaim(w http.ResponseWriter, r *http.Request) {
 		s, err = p.svc.ConfirmClaim(r.Context(), s.Code, tok)
 	}
 	if err != nil {
-		p.json(w, http.StatusConflict, claimAnswer{Error: assets.Lookup(assets.CodeSessionRefused).Title.JA})
+		httpjson.Write(w, http.StatusConflict, claimAnswer{Error: assets.Lookup(assets.CodeSessionRefused).Title.JA})
 		return
 	}
-	p.json(w, 200, p.claimAnswer(s))
+	httpjson.Write(w, 200, p.claimAnswer(s))
 }
 
 // release is 【確認番号が一致しません】: the session held by another mynadesk
@@ -363,7 +363,7 @@ func (p *Page) release(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.remember(w, s)
-	p.json(w, 201, p.sessionView(s))
+	httpjson.Write(w, 201, p.sessionView(s))
 }
 
 // stateAnswer is what 【情報を反映する】 gets.
@@ -379,34 +379,25 @@ func (p *Page) sessionState(w http.ResponseWriter, r *http.Request) {
 	s, _, err := p.registration(r)
 	if err != nil {
 		e := assets.Lookup(assets.CodeNotRead)
-		p.json(w, 200, stateAnswer{Error: e.Title.JA, Code: string(e.Code)})
+		httpjson.Write(w, 200, stateAnswer{Error: e.Title.JA, Code: string(e.Code)})
 		return
 	}
 	if s.Expired(p.svc.Now()) && s.State != booking.StateDone {
 		e := assets.Lookup(assets.CodeSessionExpired)
-		p.json(w, 200, stateAnswer{State: s.State, Error: e.Title.JA, Code: string(e.Code)})
+		httpjson.Write(w, 200, stateAnswer{State: s.State, Error: e.Title.JA, Code: string(e.Code)})
 		return
 	}
 	if s.Attributes == nil {
 		e := assets.Lookup(assets.CodeNotRead)
-		p.json(w, 200, stateAnswer{State: s.State, Error: e.Title.JA, Code: string(e.Code)})
+		httpjson.Write(w, 200, stateAnswer{State: s.State, Error: e.Title.JA, Code: string(e.Code)})
 		return
 	}
-	p.json(w, 200, stateAnswer{State: s.State, Attrs: attrs(s.Attributes), Message: assets.BookingPage.ReadDone.JA})
-}
-
-func (p *Page) json(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	httpjson.Write(w, 200, stateAnswer{State: s.State, Attrs: attrs(s.Attributes), Message: assets.BookingPage.ReadDone.JA})
 }
 
 func (p *Page) jsonError(w http.ResponseWriter, err error) {
 	p.log.Warn("booking/web: session", "err", err) // booking errors carry no session code
-	p.json(w, 503, stateAnswer{Error: assets.Lookup(assets.CodeSessionBusy).Title.JA, Code: string(assets.CodeSessionBusy)})
+	httpjson.Write(w, 503, stateAnswer{Error: assets.Lookup(assets.CodeSessionBusy).Title.JA, Code: string(assets.CodeSessionBusy)})
 }
 
 func (p *Page) readForm(r *http.Request) formData {
