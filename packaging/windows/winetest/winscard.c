@@ -553,10 +553,26 @@ LONG WINAPI SCardReleaseContext(SCARDCONTEXT ctx) { return ctx_op(OP_RELEASE, ct
 LONG WINAPI SCardIsValidContext(SCARDCONTEXT ctx) { return ctx_op(OP_ISVALID, ctx); }
 LONG WINAPI SCardCancel(SCARDCONTEXT ctx) { return ctx_op(OP_CANCEL, ctx); }
 
+/* call_multi sends req and delivers the answer's multi-string (readers,
+ * groups) to the caller's buffer the way WinSCard does; it frees req. */
+static LONG call_multi(struct buf *req, void *out, DWORD *len, BOOL wide)
+{
+    struct buf rep;
+    struct rd r;
+    LONG rc = call(req, &rep, &r);
+    if (rc == SCARD_S_SUCCESS) {
+        DWORD units = 0;
+        void *m = get_multi(&r, wide, &units);
+        rc = m ? deliver(out, len, m, units, wide ? sizeof(WCHAR) : 1, TRUE) : SCARD_F_COMM_ERROR;
+    }
+    buf_free(req);
+    buf_free(&rep);
+    return rc;
+}
+
 static LONG list_readers(SCARDCONTEXT ctx, const void *groups, void *out, DWORD *len, BOOL wide)
 {
-    struct buf req = {0}, rep;
-    struct rd r;
+    struct buf req = {0};
     put_u32(&req, OP_LISTREADERS);
     put_u64(&req, ctx);
     put_u32(&req, groups != NULL);
@@ -566,15 +582,7 @@ static LONG list_readers(SCARDCONTEXT ctx, const void *groups, void *out, DWORD 
     }
     if (!groups)
         put_u32(&req, 0);
-    LONG rc = call(&req, &rep, &r);
-    if (rc == SCARD_S_SUCCESS) {
-        DWORD units = 0;
-        void *m = get_multi(&r, wide, &units);
-        rc = m ? deliver(out, len, m, units, wide ? sizeof(WCHAR) : 1, TRUE) : SCARD_F_COMM_ERROR;
-    }
-    buf_free(&req);
-    buf_free(&rep);
-    return rc;
+    return call_multi(&req, out, len, wide);
 }
 
 LONG WINAPI SCardListReadersW(SCARDCONTEXT ctx, LPCWSTR groups, LPWSTR readers, LPDWORD len)
@@ -589,19 +597,10 @@ LONG WINAPI SCardListReadersA(SCARDCONTEXT ctx, LPCSTR groups, LPSTR readers, LP
 
 static LONG list_groups(SCARDCONTEXT ctx, void *out, DWORD *len, BOOL wide)
 {
-    struct buf req = {0}, rep;
-    struct rd r;
+    struct buf req = {0};
     put_u32(&req, OP_LISTGROUPS);
     put_u64(&req, ctx);
-    LONG rc = call(&req, &rep, &r);
-    if (rc == SCARD_S_SUCCESS) {
-        DWORD units = 0;
-        void *m = get_multi(&r, wide, &units);
-        rc = m ? deliver(out, len, m, units, wide ? sizeof(WCHAR) : 1, TRUE) : SCARD_F_COMM_ERROR;
-    }
-    buf_free(&req);
-    buf_free(&rep);
-    return rc;
+    return call_multi(&req, out, len, wide);
 }
 
 LONG WINAPI SCardListReaderGroupsW(SCARDCONTEXT ctx, LPWSTR groups, LPDWORD len)
