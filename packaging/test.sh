@@ -11,21 +11,8 @@ cd "$PKG_ROOT" || exit 1
 
 build=1
 [ "${1:-}" = "--no-build" ] && build=0
-pass=0
-fails=()
-ok() { pass=$((pass + 1)); printf 'PASS  %s\n' "$1"; }
-bad() { fails+=("$1"); printf 'FAIL  %s\n' "$1"; [ -z "${2:-}" ] || printf '%s\n' "$2" | sed 's/^/      /' | head -20; }
-# check NAME CMD...: runs CMD; PASS if it exits 0, FAIL with its output if not.
-check() {
-  local name="$1" out
-  shift
-  if out="$("$@" 2>&1)"; then ok "$name"; else bad "$name" "$out"; fi
-}
-# has NAME TEXT REGEX: PASS if TEXT has a line matching the extended REGEX.
-has() {
-  if grep -Eq -- "$3" <<<"$2"; then ok "$1"; else bad "$1" "no line matches: $3"; fi
-}
-
+# shellcheck source=packaging/checks.sh
+. "$PKG_DIR/checks.sh"
 # re_escape TEXT: TEXT as an extended regular expression matching itself.
 # shellcheck disable=SC2016,SC2001
 re_escape() { sed 's/[][\.*^$()+?{}|]/\\&/g' <<<"$1"; }
@@ -277,8 +264,4 @@ fi
 te=$SECONDS
 echo
 echo "packaging: build $((tb - t0)) s, checks $((te - tb)) s"
-echo "packaging: ${pass} passed, ${#fails[@]} failed"
-if [ ${#fails[@]} -gt 0 ]; then
-  printf '  failed: %s\n' "${fails[@]}"
-  exit 1
-fi
+checks_summary "packaging: " || exit 1

@@ -27,24 +27,12 @@ export PATH="$PATH:/usr/local/go/bin"
 build=1
 [ "${1:-}" = "--no-build" ] && build=0
 t0=$SECONDS
-pass=0
-fails=()
-ok() { pass=$((pass + 1)); printf 'PASS  %s\n' "$1"; }
-bad() { fails+=("$1"); printf 'FAIL  %s\n' "$1"; [ -z "${2:-}" ] || printf '%s\n' "$2" | sed 's/^/      /' | head -25; }
-# check NAME CMD...: PASS if CMD exits 0, FAIL with its output if not.
-check() {
-  local name="$1" out
-  shift
-  if out="$("$@" 2>&1)"; then ok "$name"; else bad "$name" "$out"; fi
-}
-# has NAME TEXT REGEX: PASS if TEXT has a line matching the extended REGEX.
-has() { if grep -Eq -- "$3" <<<"$2"; then ok "$1"; else bad "$1" "no line matches: $3"$'\n'"$2"; fi; }
+# shellcheck source=packaging/checks.sh
+. packaging/checks.sh
 summary() {
   echo
   echo "windows lane: $((SECONDS - t0)) s in all${timings:+; $timings}"
-  [ ${#fails[@]} -eq 0 ] || printf '  failed: %s\n' "${fails[@]}"
-  echo "${pass} passed, ${#fails[@]} failed"
-  [ ${#fails[@]} -eq 0 ]
+  checks_summary ""
 }
 timings=""
 # missing WHAT: the lane cannot run; a failure under CI, a skip elsewhere.
