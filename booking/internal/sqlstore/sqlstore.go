@@ -148,6 +148,18 @@ func jsonOrNull(v any, isNil bool) (any, error) {
 	return string(b), nil
 }
 
+// jsonColumns is a session's two JSON columns, attributes and result, each
+// NULL while the session has none.
+func jsonColumns(x *booking.Session) (attrs, res any, err error) {
+	if attrs, err = jsonOrNull(x.Attributes, x.Attributes == nil); err != nil {
+		return nil, nil, err
+	}
+	if res, err = jsonOrNull(x.Result, x.Result == nil); err != nil {
+		return nil, nil, err
+	}
+	return attrs, res, nil
+}
+
 func blobOrNull(b []byte) any {
 	if b == nil {
 		return nil
@@ -157,11 +169,7 @@ func blobOrNull(b []byte) any {
 
 // Create implements booking.Store.
 func (s *Store) Create(ctx context.Context, x *booking.Session) error {
-	attrs, err := jsonOrNull(x.Attributes, x.Attributes == nil)
-	if err != nil {
-		return err
-	}
-	res, err := jsonOrNull(x.Result, x.Result == nil)
+	attrs, res, err := jsonColumns(x)
 	if err != nil {
 		return err
 	}
@@ -222,11 +230,7 @@ func (s *Store) Get(ctx context.Context, code booking.Code) (*booking.Session, e
 
 // Update implements booking.Store.
 func (s *Store) Update(ctx context.Context, x *booking.Session, from booking.State) error {
-	attrs, err := jsonOrNull(x.Attributes, x.Attributes == nil)
-	if err != nil {
-		return err
-	}
-	res, err := jsonOrNull(x.Result, x.Result == nil)
+	attrs, res, err := jsonColumns(x)
 	if err != nil {
 		return err
 	}
