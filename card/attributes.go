@@ -3,6 +3,8 @@ package card
 import (
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/mynadesk/mynadesk/jpki"
 )
 
 // Attributes are the 4 basic attributes (基本4情報) as the input-helper applet
@@ -61,23 +63,8 @@ func ParseAttributes(file []byte) (Attributes, error) {
 			return Attributes{}, fmt.Errorf("card: attributes: %w: tag %X missing", ErrMalformed, t)
 		}
 	}
-	if !IsDigits(a.Birth, 8) {
+	if !jpki.IsDigits(a.Birth, 8) {
 		return Attributes{}, fmt.Errorf("card: attributes: %w: birth date is not YYYYMMDD", ErrMalformed)
 	}
 	return a, nil
-}
-
-// IsDigits reports whether s is exactly n ASCII digits: the shape of the
-// card's numeric fields (birth date YYYYMMDD, the 12-digit individual
-// number, the 4-digit security code), which the virtual card checks too.
-func IsDigits(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

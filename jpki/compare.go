@@ -49,7 +49,7 @@ func canonicalSex(s string) (string, bool) {
 
 // canonicalBirth maps YYYYMMDD or EYYYYMMDD to YYYYMMDD.
 func canonicalBirth(s string) (string, bool) {
-	if digits(s, 8) {
+	if IsDigits(s, 8) {
 		return s, true
 	}
 	if b, err := BirthFromCert(s); err == nil {

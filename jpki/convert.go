@@ -48,7 +48,7 @@ func EraOf(yyyymmdd string) Era {
 // BirthToCert converts a birth date from the input-helper form (YYYYMMDD) to
 // the certificate form (EYYYYMMDD), the era chosen by the date.
 func BirthToCert(yyyymmdd string) (string, error) {
-	if !digits(yyyymmdd, 8) {
+	if !IsDigits(yyyymmdd, 8) {
 		return "", &ValueError{Field: FieldBirth, Reason: "not YYYYMMDD"}
 	}
 	return string(rune(EraOf(yyyymmdd))) + yyyymmdd, nil
@@ -58,7 +58,7 @@ func BirthToCert(yyyymmdd string) (string, error) {
 // input-helper form (YYYYMMDD). The era digit must be 0–5; it is not checked
 // against the date, because the date is what a comparison uses.
 func BirthFromCert(s string) (string, error) {
-	if !digits(s, 9) || s[0] > '5' {
+	if !IsDigits(s, 9) || s[0] > '5' {
 		return "", &ValueError{Field: FieldBirth, Reason: "not EYYYYMMDD"}
 	}
 	return s[1:], nil
@@ -126,7 +126,11 @@ func ToHelper(c Attributes) (Attributes, error) {
 	return c, nil
 }
 
-func digits(s string, n int) bool {
+// IsDigits reports whether s is exactly n ASCII digits: the shape of the
+// numeric fields of certificates and cards (a birth date YYYYMMDD, the
+// 12-digit individual number, a 4-digit security code). The card driver
+// and the virtual card use it too.
+func IsDigits(s string, n int) bool {
 	if len(s) != n {
 		return false
 	}
@@ -139,7 +143,7 @@ func digits(s string, n int) bool {
 }
 
 func calendarDate(yyyymmdd string) bool {
-	if !digits(yyyymmdd, 8) {
+	if !IsDigits(yyyymmdd, 8) {
 		return false
 	}
 	t, err := time.Parse("20060102", yyyymmdd)

@@ -18,8 +18,8 @@ check() {
 }
 # has NAME TEXT REGEX: PASS if TEXT has a line matching the extended REGEX.
 has() { if grep -Eq -- "$3" <<<"$2"; then ok "$1"; else bad "$1" "no line matches: $3"$'\n'"$2"; fi; }
-# checks_summary PREFIX: the counts (each line after PREFIX) and the failed
-# checks' names; returns 1 if any failed.
+# checks_summary PREFIX: the failed checks' names, then the line
+# "PREFIX N passed, N failed"; returns 1 if any check failed.
 checks_summary() {
   [ ${#fails[@]} -eq 0 ] || printf '  failed: %s\n' "${fails[@]}"
   echo "${1}${pass} passed, ${#fails[@]} failed"

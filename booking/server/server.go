@@ -216,8 +216,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) route(pattern string, h func(http.ResponseWriter, *http.Request) error) {
+	// Every answer, error or not, goes out through httpjson.Write, which
+	// marks it no-store.
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-store")
 		if err := h(w, r); err != nil {
 			s.fail(w, r, err)
 		}

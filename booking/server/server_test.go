@@ -614,3 +614,25 @@ func TestCreationIsRateLimited(t *testing.T) {
 		t.Fatalf("another address: %d", w.Code)
 	}
 }
+
+// Every API answer, an error or not, is marked no-store: they carry
+// session state and, at step 1, the resident's attributes.
+func TestAnswersAreNeverCached(t *testing.T) {
+	e := newEnv(t)
+	unknown, _ := booking.NewCode()
+	for _, tc := range []struct{ method, path, ctype, body string }{
+		{"POST", "/api/v2/sessions", "application/json", `{"mode":"two-step"}`},
+		{"GET", "/api/v2/sessions/" + string(unknown), "", ""},
+		{"POST", "/api/v2/sessions", "application/json", "{garbage"},
+		{"DELETE", "/api/v2/sessions/" + string(unknown), "", ""},
+		{"GET", "/healthz", "", ""},
+	} {
+		w := raw(t, e.srv, tc.method, tc.path, tc.ctype, strings.NewReader(tc.body), "192.0.2.200:1234")
+		if got := w.Header().Get("Cache-Control"); got != "no-store" {
+			t.Errorf("%s %s: %d with Cache-Control %q, want no-store", tc.method, tc.path, w.Code, got)
+		}
+		if got := w.Header().Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("%s %s: X-Content-Type-Options %q, want nosniff", tc.method, tc.path, got)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mynadesk/mynadesk/card"
+	"github.com/mynadesk/mynadesk/jpki"
 )
 
 // Token is the kind of JPKI token the virtual card pretends to be; it decides
@@ -214,13 +215,13 @@ func (p *Profile) validate() error {
 	if _, ok := tokenNames[p.Token]; !ok {
 		return bad("token %d", int(p.Token))
 	}
-	if !card.IsDigits(p.IndividualNumber, 12) {
+	if !jpki.IsDigits(p.IndividualNumber, 12) {
 		return bad("individual number must be 12 digits")
 	}
-	if !card.IsDigits(p.ExpiryYear, 4) || !card.IsDigits(p.SecurityCode, 4) {
+	if !jpki.IsDigits(p.ExpiryYear, 4) || !jpki.IsDigits(p.SecurityCode, 4) {
 		return bad("expiry year and security code must be 4 digits each")
 	}
-	if !card.IsDigits(p.Holder.Birth, 8) {
+	if !jpki.IsDigits(p.Holder.Birth, 8) {
 		return bad("birth date must be YYYYMMDD")
 	}
 	switch p.Holder.Sex {
