@@ -4,6 +4,7 @@
 set -euo pipefail
 pkgs=(pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools
       libgl1-mesa-dev xorg-dev xvfb imagemagick fonts-morisawa-bizud-gothic fonts-ipaexfont-gothic
+      fonts-noto-cjk
       openssl gcc pkg-config ca-certificates
       postgresql chromium fonts-ipafont-gothic)
 # The Windows lane (make test-windows): Wine, the mingw-w64 cross compiler
